@@ -1,0 +1,341 @@
+"""The compiled catalog: hardware, grid zones, cloud regions, PUE, equivalents, constants.
+
+The catalog is ``catalog.json`` in this package, compiled from ``data/*.csv`` by
+``scripts/build_catalog.py``; every row keeps its source, year and licence. It is read
+once through :mod:`importlib.resources` and then looked up by name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .errors import UnknownNameError
+
+__all__ = [
+    "Catalog",
+    "Constant",
+    "Equivalent",
+    "Hardware",
+    "Provider",
+    "PueDefault",
+    "Region",
+    "Source",
+    "Zone",
+    "load_catalog",
+    "normalize_name",
+]
+
+CATALOG_FORMAT = 1
+
+
+def normalize_name(name: str) -> str:
+    """Return ``name`` lowercased, accents removed, and every non-alphanumeric
+    character dropped.
+
+    ``"A100 80GB SXM"``, ``"a100-80gb-sxm"`` and ``"A100_80GB_SXM"`` all give
+    ``"a10080gbsxm"``, and ``"Québec"`` gives ``"quebec"``; catalog names are matched
+    on this form.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.lower())
+    return re.sub(r"[^0-9a-z]", "", decomposed)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a row comes from: citation, URL, year of the data and licence (SPDX id)."""
+
+    citation: str
+    url: str
+    year: int
+    licence: str
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """A device model. ``tdp_w`` is the rated power per device [W], or the measured
+    average draw when ``power_basis == "measured_average"``."""
+
+    hardware_id: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: str
+    vendor: str
+    tdp_w: float
+    power_basis: str
+    memory_gb: float | None
+    release_year: int
+    fp16_tflops: float | None
+    fp32_tflops: float | None
+    note: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Zone:
+    """An electricity grid zone (country or sub-national area) with its yearly average
+    carbon intensities [gCO2e/kWh]."""
+
+    zone_id: str
+    zone_name: str
+    country: str
+    country_code: str
+    intensity_lifecycle_g_per_kwh: float
+    intensity_direct_g_per_kwh: float
+    carbon_free_pct: float | None
+    renewable_pct: float | None
+    source: Source
+
+    @property
+    def label(self) -> str:
+        """``"Québec, Canada (CA-QC)"`` or ``"France (FR)"``."""
+        if self.zone_name == self.country or not self.country:
+            return f"{self.zone_name} ({self.zone_id})"
+        return f"{self.zone_name}, {self.country} ({self.zone_id})"
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A cloud provider."""
+
+    provider_id: str
+    name: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Region:
+    """A cloud region, the grid zone it draws from and what its provider publishes."""
+
+    provider: str
+    region_id: str
+    display_name: str
+    city: str
+    country_code: str
+    zone_id: str
+    pue: float | None
+    pue_source_url: str
+    pue_year: int | None
+    cfe_pct: float | None
+    provider_intensity_g_per_kwh: float | None
+    data_year: int | None
+    note: str
+    source: Source
+
+    @property
+    def key(self) -> str:
+        """The region's catalog key, ``"provider:region_id"``."""
+        return f"{self.provider}:{self.region_id}"
+
+
+@dataclass(frozen=True)
+class PueDefault:
+    """A PUE value for a provider (``scope == "provider"``) or a default."""
+
+    pue_id: str
+    scope: str
+    pue: float
+    note: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """An everyday equivalent: ``amount_per_unit`` kg CO2e (``basis == "co2e_kg"``) or
+    kWh (``basis == "energy_kwh"``) per ``unit``."""
+
+    equivalent_id: str
+    label: str
+    basis: str
+    amount_per_unit: float
+    unit: str
+    note: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A model constant or documented assumption."""
+
+    constant_id: str
+    value: float
+    unit: str
+    note: str
+    source: Source
+
+
+def _suggest(query: str, names: dict[str, str]) -> list[str]:
+    """Up to three display names whose normalized form is close to ``query``."""
+    close = difflib.get_close_matches(normalize_name(query), list(names), n=3, cutoff=0.6)
+    out: list[str] = []
+    for key in close:
+        if names[key] not in out:
+            out.append(names[key])
+    return out
+
+
+class Catalog:
+    """All catalog tables, with look-ups by name.
+
+    Build one with :func:`load_catalog` (the packaged catalog) or
+    :meth:`Catalog.from_dict` (a compiled catalog held in memory).
+    """
+
+    def __init__(
+        self,
+        *,
+        version: str,
+        hardware: tuple[Hardware, ...],
+        zones: tuple[Zone, ...],
+        providers: tuple[Provider, ...],
+        regions: tuple[Region, ...],
+        pue: tuple[PueDefault, ...],
+        equivalents: tuple[Equivalent, ...],
+        constants: tuple[Constant, ...],
+    ) -> None:
+        self.version = version
+        self.hardware = hardware
+        self.zones = zones
+        self.providers = providers
+        self.regions = regions
+        self.pue = pue
+        self.equivalents = equivalents
+        self.constants = constants
+        self._hardware_by_key: dict[str, Hardware] = {}
+        for device in hardware:
+            for name in (device.hardware_id, device.name, *device.aliases):
+                self._hardware_by_key[normalize_name(name)] = device
+        self._zone_by_id = {zone.zone_id.upper(): zone for zone in zones}
+        self._zone_by_name: dict[str, Zone] = {}
+        for zone in zones:
+            # a country name finds the country-level zone ("France" -> FR)
+            if zone.zone_id == zone.country_code:
+                self._zone_by_name[normalize_name(zone.country)] = zone
+        self._region_by_key = {region.key.lower(): region for region in regions}
+        self._provider_by_id = {p.provider_id: p for p in providers}
+        self._pue_by_id = {p.pue_id: p for p in pue}
+        self._constant_by_id = {c.constant_id: c for c in constants}
+
+    # -- construction ------------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Catalog:
+        """Build a catalog from the compiled JSON structure (see ``build_catalog.py``)."""
+        if data.get("format") != CATALOG_FORMAT:
+            raise ValueError(f"catalog format {data.get('format')!r} is not {CATALOG_FORMAT}")
+        sources = tuple(Source(*row) for row in data["sources"])
+
+        def rows(table: str) -> list[dict[str, Any]]:
+            columns: list[str] = data[table]["columns"]
+            return [dict(zip(columns, row, strict=True)) for row in data[table]["rows"]]
+
+        def with_source(row: dict[str, Any]) -> dict[str, Any]:
+            row["source"] = sources[row.pop("source")]
+            return row
+
+        hardware = []
+        for row in rows("hardware"):
+            row["aliases"] = tuple(row["aliases"])
+            hardware.append(Hardware(**with_source(row)))
+        return cls(
+            version=str(data["version"]),
+            hardware=tuple(hardware),
+            zones=tuple(Zone(**with_source(r)) for r in rows("zones")),
+            providers=tuple(Provider(**with_source(r)) for r in rows("providers")),
+            regions=tuple(Region(**with_source(r)) for r in rows("regions")),
+            pue=tuple(PueDefault(**with_source(r)) for r in rows("pue")),
+            equivalents=tuple(Equivalent(**with_source(r)) for r in rows("equivalents")),
+            constants=tuple(Constant(**with_source(r)) for r in rows("constants")),
+        )
+
+    # -- look-ups ----------------------------------------------------------------
+
+    def find_hardware(self, name: str, field: str = "hardware") -> Hardware:
+        """Return the device called ``name`` (its name, an alias or its id; case,
+        spaces and punctuation ignored). Raises :class:`UnknownNameError`."""
+        device = self._hardware_by_key.get(normalize_name(name))
+        if device is None or not normalize_name(name):
+            names = {normalize_name(n): d.name for d in self.hardware for n in (d.name, *d.aliases)}
+            raise UnknownNameError(
+                field,
+                name,
+                "a device name from the catalog, or a custom power in watts",
+                _suggest(name, names),
+                hint="run 'ml-emissions hardware' for the list",
+            )
+        return device
+
+    def find_zone(self, name: str, field: str = "zone") -> Zone:
+        """Return the grid zone with id ``name`` (``FR``, ``us-cal-ciso``) or the
+        country-level zone of the country called ``name`` (``France``)."""
+        zone = self._zone_by_id.get(name.strip().upper()) or self._zone_by_name.get(
+            normalize_name(name)
+        )
+        if zone is None or not name.strip():
+            names = {normalize_name(z.zone_id): z.zone_id for z in self.zones}
+            names.update({normalize_name(z.country): z.zone_id for z in self.zones})
+            raise UnknownNameError(
+                field,
+                name,
+                "an Electricity Maps zone id such as 'FR' or 'US-CAL-CISO', or a country name",
+                _suggest(name, names),
+                hint="run 'ml-emissions zones' for the list",
+            )
+        return zone
+
+    def zone(self, zone_id: str) -> Zone:
+        """Return the zone with this exact id (for ids taken from the catalog itself)."""
+        return self._zone_by_id[zone_id.upper()]
+
+    def find_region(self, key: str, field: str = "region") -> Region:
+        """Return the cloud region ``"provider:region_id"`` (``gcp:us-central1``)."""
+        provider, sep, region_id = key.strip().partition(":")
+        region = self._region_by_key.get(f"{provider.strip()}:{region_id.strip()}".lower())
+        if region is None:
+            names = {normalize_name(r.key): r.key for r in self.regions}
+            allowed = "a cloud region written PROVIDER:REGION, such as 'gcp:us-central1'"
+            if sep and provider.lower() in self._provider_by_id:
+                names = {
+                    normalize_name(r.key): r.key
+                    for r in self.regions
+                    if r.provider == provider.lower()
+                }
+            elif sep:
+                allowed += "; providers: " + ", ".join(sorted(self._provider_by_id))
+            raise UnknownNameError(
+                field,
+                key,
+                allowed,
+                _suggest(key, names),
+                hint="run 'ml-emissions regions' for the list",
+            )
+        return region
+
+    def provider(self, provider_id: str) -> Provider:
+        """Return the provider with this id."""
+        return self._provider_by_id[provider_id]
+
+    def regions_of(self, provider_id: str) -> tuple[Region, ...]:
+        """All regions of one provider, in catalog order."""
+        return tuple(r for r in self.regions if r.provider == provider_id)
+
+    def pue_for(self, pue_id: str) -> PueDefault | None:
+        """The PUE row for a provider id or default id (``unknown``), if any."""
+        return self._pue_by_id.get(pue_id)
+
+    def constant(self, constant_id: str) -> Constant:
+        """Return a model constant by id (``memory_power_w_per_gb``, ...)."""
+        return self._constant_by_id[constant_id]
+
+
+@cache
+def load_catalog() -> Catalog:
+    """Load the catalog packaged with :mod:`ml_emissions` (read once, then cached)."""
+    text = resources.files(__package__).joinpath("catalog.json").read_text(encoding="utf-8")
+    return Catalog.from_dict(json.loads(text))

@@ -1,0 +1,214 @@
+"""The ``ml-emissions`` command line.
+
+Subcommands: ``estimate``, ``hardware``, ``regions``, ``zones``, ``cite``. A user's
+mistake prints one ``error:`` line on stderr naming the flag, the value and what is
+allowed, and exits with status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+from urllib.parse import parse_qsl, urlsplit
+
+from . import formatting as fmt
+from ._version import __version__
+from .catalog import Catalog, Hardware, Region, Zone, load_catalog, normalize_name
+from .citation import PAPER_BIBTEX, tool_bibtex
+from .engine import estimate
+from .errors import InputError
+from .job import PARAMETERS, TRAINING_TYPES, Job
+from .reports import FORMATS, render
+from .resolve import region_intensity, resolve_pue
+
+__all__ = ["main"]
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A command-line mistake (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, raised instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (run '{self.prog} --help' for usage)")
+
+
+_FLAG_HELP = {
+    "hardware": "device name or alias from the catalog, e.g. 'A100 80GB SXM'",
+    "watts": "custom rated power per device [W], instead of --hardware",
+    "count": "number of devices (default 1)",
+    "hours": "wall-clock hours per run",
+    "device_hours": "total device-hours per run, instead of --hours",
+    "utilization": "fraction of rated power drawn, in (0, 1] (default 1.0 = TDP)",
+    "measured_watts": "measured average power per device [W], instead of --utilization",
+    "cpu_watts": "host CPU power for the whole job [W] (default 0)",
+    "memory_gb": "host memory for the whole job [GB] (default 0)",
+    "pue": "power usage effectiveness (default: the region's or provider's, else 1.56)",
+    "region": "cloud region PROVIDER:REGION, e.g. gcp:us-central1",
+    "zone": "grid zone id or country, e.g. FR, US-CAL-CISO, CA-QC",
+    "intensity": "custom carbon intensity [gCO2e/kWh]",
+    "runs": "number of runs in the development cycle (default 1)",
+    "development_hours": "total wall-clock hours of the development cycle, instead of --runs",
+    "training_type": "'pre-training' or 'fine-tuning' (for the model card)",
+}
+
+
+def _flag(field: str) -> str:
+    return "--" + field.replace("_", "-")
+
+
+def _params_from_url(url: str) -> dict[str, str]:
+    """The job parameters of a calculator permalink (its query string)."""
+    query = urlsplit(url).query if "?" in url or "://" in url else url
+    pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=len(PARAMETERS) + 1)
+    params: dict[str, str] = {}
+    for key, value in pairs:
+        if key in params:
+            raise InputError(key, value, "each parameter once")
+        params[key] = value
+    return params
+
+
+def _cmd_estimate(args: argparse.Namespace) -> str:
+    params = _params_from_url(args.from_url) if args.from_url else {}
+    for field in PARAMETERS:
+        value = getattr(args, field)
+        if value is not None:
+            params[field.replace("_", "-")] = value
+    return render(estimate(Job.from_params(params)), args.format)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+             for row in (header, *rows)]
+    return "\n".join(lines) + "\n"
+
+
+def _matches(query: str | None, *names: str) -> bool:
+    if not query:
+        return True
+    key = normalize_name(query)
+    return any(key in normalize_name(name) for name in names)
+
+
+def _listing(rows: list[dict[str, object]], as_json: bool, what: str, query: str | None) -> str:
+    if not rows:
+        raise UsageError(f"no {what} matches {query!r}")
+    if as_json:
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    header = list(rows[0])
+    return _table(header, [["" if r[h] is None else str(r[h]) for h in header] for r in rows])
+
+
+def _hardware_row(device: Hardware) -> dict[str, object]:
+    return {"name": device.name, "kind": device.kind, "watts": fmt.number(device.tdp_w),
+            "basis": device.power_basis, "memory_gb": device.memory_gb,
+            "year": device.release_year, "source": device.source.citation,
+            "aliases": "; ".join(device.aliases)}
+
+
+def _cmd_hardware(args: argparse.Namespace, catalog: Catalog) -> str:
+    rows = [_hardware_row(d) for d in catalog.hardware
+            if _matches(args.query, d.name, d.hardware_id, d.vendor, d.kind, *d.aliases)]
+    return _listing(rows, args.json, "hardware", args.query)
+
+
+def _region_row(region: Region, catalog: Catalog) -> dict[str, object]:
+    location = region_intensity(catalog, region)
+    pue, pue_basis, _ = resolve_pue(catalog, None, region)
+    return {"region": region.key, "name": region.display_name, "zone": region.zone_id,
+            "g_per_kwh": fmt.number(location.intensity_g_per_kwh),
+            "intensity_basis": location.intensity_basis,
+            "pue": f"{fmt.number(pue)} ({pue_basis})",
+            "cfe_pct": None if region.cfe_pct is None else fmt.number(region.cfe_pct),
+            "source": region.source.citation}
+
+
+def _cmd_regions(args: argparse.Namespace, catalog: Catalog) -> str:
+    provider = (args.provider or "").lower()
+    if provider and provider not in {p.provider_id for p in catalog.providers}:
+        raise InputError("provider", args.provider, "one of " + ", ".join(
+            sorted(p.provider_id for p in catalog.providers)))
+    rows = [_region_row(r, catalog) for r in catalog.regions
+            if not provider or r.provider == provider]
+    return _listing(rows, args.json, "region", provider)
+
+
+def _zone_row(zone: Zone) -> dict[str, object]:
+    return {"zone": zone.zone_id, "name": zone.zone_name, "country": zone.country,
+            "lifecycle_g_per_kwh": fmt.number(zone.intensity_lifecycle_g_per_kwh),
+            "direct_g_per_kwh": fmt.number(zone.intensity_direct_g_per_kwh),
+            "year": zone.source.year, "source": zone.source.citation}
+
+
+def _cmd_zones(args: argparse.Namespace, catalog: Catalog) -> str:
+    rows = [_zone_row(z) for z in catalog.zones
+            if _matches(args.query, z.zone_id, z.zone_name, z.country)]
+    return _listing(rows, args.json, "zone", args.query)
+
+
+def _cmd_cite(args: argparse.Namespace) -> str:
+    return PAPER_BIBTEX + "\n\n" + tool_bibtex() + "\n"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``ml-emissions`` (also used to document the flags)."""
+    parser = _Parser(prog="ml-emissions", description=(
+        "Estimate the energy use and carbon emissions of training machine-learning models "
+        "(companion of Lacoste et al. 2019, arXiv:1910.09700)."))
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    est = commands.add_parser("estimate", help="estimate one job and its development cycle")
+    for field, help_text in _FLAG_HELP.items():
+        choices = TRAINING_TYPES if field == "training_type" else None
+        est.add_argument(_flag(field), dest=field, metavar=None if choices else "VALUE",
+                         choices=choices, help=help_text)
+    est.add_argument("--from-url", metavar="URL",
+                     help="read the inputs from a calculator permalink (flags override it)")
+    est.add_argument("--format", choices=list(FORMATS), default="text",
+                     help="output format (default: text)")
+
+    for name, arg, help_text in (
+        ("hardware", "query", "list the devices of the catalog (filter by QUERY)"),
+        ("regions", "provider", "list the cloud regions (of one PROVIDER)"),
+        ("zones", "query", "list the grid zones (filter by QUERY)"),
+    ):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument(arg, nargs="?", metavar=arg.upper())
+        sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    commands.add_parser("cite", help="print the BibTeX of the paper and of this tool")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0, or 2 for a usage error)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        handlers: dict[str, Callable[[argparse.Namespace], str]] = {
+            "estimate": _cmd_estimate,
+            "hardware": lambda a: _cmd_hardware(a, load_catalog()),
+            "regions": lambda a: _cmd_regions(a, load_catalog()),
+            "zones": lambda a: _cmd_zones(a, load_catalog()),
+            "cite": _cmd_cite,
+        }
+        output = handlers[args.command](args)
+    except InputError as error:
+        label = error.field if error.field.startswith("-") else _flag(error.field)
+        hint = f" ({error.hint})" if error.hint else ""
+        print(f"error: {error.describe(label)}{hint}", file=sys.stderr)
+        return USAGE_ERROR
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    sys.stdout.write(output)
+    return 0

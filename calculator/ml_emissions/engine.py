@@ -1,0 +1,292 @@
+r"""The emissions model: energy and CO2e of a training job and its development cycle.
+
+Notes
+-----
+For ``n`` devices drawing ``P_dev`` watts each, host CPUs drawing ``P_cpu`` watts and
+``M`` GB of memory at ``k_mem`` W/GB, running ``h`` hours per run for ``r`` runs in a
+facility of power usage effectiveness ``PUE`` on a grid of carbon intensity ``I``:
+
+.. math::
+
+    P_{IT} &= n P_{dev} + P_{cpu} + k_{mem} M                  \quad [W] \\
+    E_{IT} &= P_{IT} \, h \, r / 1000                           \quad [kWh] \\
+    E      &= \mathrm{PUE} \cdot E_{IT}                        \quad [kWh] \\
+    C      &= E \cdot I / 1000                                  \quad [kg\,CO_2e]
+
+with ``P_dev = u * P_rated`` for a utilization ``u`` (default 1, the rated power, as
+in Lacoste et al. 2019) or a measured average power. This is the model of
+Lacoste et al. (2019), extended with device count, host power (Lannelongue et al.
+2021) and PUE (Strubell et al. 2019). The market-based figure, where the provider
+publishes an hourly carbon-free-energy share ``CFE`` for the region, is
+``C_market = C (1 - CFE/100)``, an approximation that is labelled as such.
+
+The range: the low and high bounds vary the power per device (utilization x (1 -/+
+``range_utilization_rel``), the high bound capped at the rated power; or a measured
+power x (1 -/+ ``range_measured_power_rel``)) and the PUE overhead
+((PUE - 1) x (1 -/+ ``range_pue_overhead_rel``)), constants of ``data/constants.csv``.
+
+References
+----------
+Lacoste, A., Luccioni, A., Schmidt, V., Dandres, T. (2019). Quantifying the Carbon
+Emissions of Machine Learning. arXiv:1910.09700.
+Strubell, E., Ganesh, A., McCallum, A. (2019). Energy and Policy Considerations for
+Deep Learning in NLP. ACL 2019. doi:10.18653/v1/P19-1355.
+Lannelongue, L., Grealey, J., Inouye, M. (2021). Green Algorithms: Quantifying the
+Carbon Footprint of Computation. Advanced Science 8, 2100707. doi:10.1002/advs.202100707.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .catalog import Catalog, Source, load_catalog
+from .job import Job
+from .resolve import Location, ResolvedInputs, region_intensity, resolve, resolve_pue
+
+__all__ = [
+    "Alternative",
+    "Breakdown",
+    "EquivalentValue",
+    "Estimate",
+    "RegionOption",
+    "compare_regions",
+    "estimate",
+]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Facility energy of the whole development cycle by component. [kWh]"""
+
+    accelerators_kwh: float
+    host_cpu_kwh: float
+    memory_kwh: float
+    pue_overhead_kwh: float
+
+
+@dataclass(frozen=True)
+class EquivalentValue:
+    """The estimate expressed as an everyday equivalent (``value`` ``unit``s)."""
+
+    equivalent_id: str
+    label: str
+    value: float
+    unit: str
+    basis: str  # "co2e_kg" or "energy_kwh"
+    source: Source
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """The same job elsewhere: its CO2e and the saving against the estimate."""
+
+    kind: str  # "same_provider" or "any_zone"
+    key: str  # region key or zone id
+    label: str
+    intensity_g_per_kwh: float
+    pue: float
+    co2e_kg: float
+    saving_kg: float
+    saving_pct: float
+
+
+@dataclass(frozen=True)
+class RegionOption:
+    """One cloud region of a comparison: the job's CO2e there."""
+
+    key: str
+    label: str
+    intensity_g_per_kwh: float
+    pue: float
+    energy_kwh: float
+    co2e_kg: float
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The result of :func:`estimate`. Energies [kWh] and CO2e [kg] cover the whole
+    development cycle (all runs) unless the name says ``per_run``."""
+
+    job: Job
+    inputs: ResolvedInputs
+    it_power_w: float
+    it_energy_kwh: float
+    energy_kwh: float
+    co2e_kg: float
+    energy_kwh_per_run: float
+    co2e_kg_per_run: float
+    market_co2e_kg: float | None
+    energy_low_kwh: float
+    energy_high_kwh: float
+    co2e_low_kg: float
+    co2e_high_kg: float
+    breakdown: Breakdown
+    equivalents: tuple[EquivalentValue, ...]
+    cleanest_same_provider: Alternative | None
+    cleanest_zone: Alternative | None
+    catalog_version: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``energy_kwh`` (facility energy, all runs, after PUE),
+        ``co2e_kg`` (location-based), the resolved inputs with their sources, the
+        range, breakdown, equivalents and alternatives."""
+        data = asdict(self)
+        data["job"] = self.job.to_params()
+        return data
+
+
+def _it_power_w(device_watts: float, inputs: ResolvedInputs) -> float:
+    """IT power of the job: devices, host CPUs and memory. [W]"""
+    return inputs.count * device_watts + inputs.cpu_watts + inputs.memory_watts
+
+
+def _energy_kwh(it_power_w: float, inputs: ResolvedInputs, pue: float) -> float:
+    """Facility energy of the whole cycle for an IT power and a PUE. [kWh]"""
+    return pue * it_power_w * inputs.hours_per_run * inputs.runs / 1000.0
+
+
+def _device_watts_bounds(inputs: ResolvedInputs, catalog: Catalog) -> tuple[float, float]:
+    """Low and high average power per device for the range. [W]"""
+    if inputs.device_watts_measured:
+        spread = catalog.constant("range_measured_power_rel").value
+        return inputs.device_watts * (1 - spread), inputs.device_watts * (1 + spread)
+    assert inputs.utilization is not None and inputs.rated_watts is not None
+    spread = catalog.constant("range_utilization_rel").value
+    low = inputs.utilization * (1 - spread)
+    high = max(inputs.utilization, min(inputs.utilization * (1 + spread), 1.0))
+    return low * inputs.rated_watts, high * inputs.rated_watts
+
+
+def _pue_bounds(pue: float, catalog: Catalog) -> tuple[float, float]:
+    spread = catalog.constant("range_pue_overhead_rel").value
+    return 1 + (pue - 1) * (1 - spread), 1 + (pue - 1) * (1 + spread)
+
+
+def _co2e_kg(energy_kwh: float, intensity_g_per_kwh: float) -> float:
+    return energy_kwh * intensity_g_per_kwh / 1000.0
+
+
+def compare_regions(inputs: ResolvedInputs, provider: str, catalog: Catalog,
+                    user_pue: float | None) -> list[RegionOption]:
+    """The job in every region of ``provider``, cleanest first.
+
+    Each region gets its own PUE (unless the user fixed one) and intensity.
+    """
+    it_power = _it_power_w(inputs.device_watts, inputs)
+    options = []
+    for region in catalog.regions_of(provider):
+        location = region_intensity(catalog, region)
+        pue = resolve_pue(catalog, user_pue, region)[0]
+        energy = _energy_kwh(it_power, inputs, pue)
+        options.append(RegionOption(region.key, location.label, location.intensity_g_per_kwh,
+                                    pue, energy, _co2e_kg(energy, location.intensity_g_per_kwh)))
+    options.sort(key=lambda option: (option.co2e_kg, option.key))
+    return options
+
+
+def _alternative(kind: str, option: RegionOption | None, zone_location: Location | None,
+                 co2e_kg: float, energy_kwh: float, pue: float) -> Alternative:
+    if option is not None:
+        key, label, intensity, alt_pue, alt_co2e = (
+            option.key, option.label, option.intensity_g_per_kwh, option.pue, option.co2e_kg)
+    else:
+        assert zone_location is not None
+        key, label, intensity, alt_pue = (zone_location.key, zone_location.label,
+                                          zone_location.intensity_g_per_kwh, pue)
+        alt_co2e = _co2e_kg(energy_kwh, intensity)
+    saving = co2e_kg - alt_co2e
+    return Alternative(kind, key, label, intensity, alt_pue, alt_co2e, saving,
+                       100.0 * saving / co2e_kg if co2e_kg > 0 else 0.0)
+
+
+def _cleanest_zone(catalog: Catalog) -> Location:
+    zones = [z for z in catalog.zones if z.country_code]  # not the GLOBAL average
+    zone = min(zones, key=lambda z: (z.intensity_lifecycle_g_per_kwh, z.zone_id))
+    return Location("zone", zone.zone_id, zone.label, zone.intensity_lifecycle_g_per_kwh,
+                    f"life-cycle, yearly average {zone.source.year}", zone.source,
+                    zone_id=zone.zone_id)
+
+
+def estimate(job: Job, catalog: Catalog | None = None) -> Estimate:
+    """Estimate the energy and emissions of ``job`` (see the module notes for the model).
+
+    Parameters
+    ----------
+    job
+        The job; its fields are validated when it is created.
+    catalog
+        The catalog to resolve names against; default: the packaged one.
+
+    Returns
+    -------
+    Estimate
+        Energies in kWh and CO2e in kg for the whole development cycle, with the
+        resolved inputs and their sources.
+
+    Raises
+    ------
+    ml_emissions.errors.InputError
+        For an unknown hardware, region or zone name.
+    """
+    catalog = catalog or load_catalog()
+    inputs = resolve(job, catalog)
+    intensity = inputs.location.intensity_g_per_kwh
+
+    it_power = _it_power_w(inputs.device_watts, inputs)
+    energy = _energy_kwh(it_power, inputs, inputs.pue)
+    it_energy = _energy_kwh(it_power, inputs, 1.0)
+    co2e = _co2e_kg(energy, intensity)
+
+    low_w, high_w = _device_watts_bounds(inputs, catalog)
+    low_pue, high_pue = _pue_bounds(inputs.pue, catalog)
+    energy_low = _energy_kwh(_it_power_w(low_w, inputs), inputs, low_pue)
+    energy_high = _energy_kwh(_it_power_w(high_w, inputs), inputs, high_pue)
+
+    cycle_h = inputs.hours_per_run * inputs.runs
+    breakdown = Breakdown(
+        accelerators_kwh=inputs.count * inputs.device_watts * cycle_h / 1000.0,
+        host_cpu_kwh=inputs.cpu_watts * cycle_h / 1000.0,
+        memory_kwh=inputs.memory_watts * cycle_h / 1000.0,
+        pue_overhead_kwh=energy - it_energy,
+    )
+
+    equivalents = tuple(
+        EquivalentValue(eq.equivalent_id, eq.label,
+                        (co2e if eq.basis == "co2e_kg" else energy) / eq.amount_per_unit,
+                        eq.unit, eq.basis, eq.source)
+        for eq in catalog.equivalents
+    )
+
+    same_provider = None
+    if inputs.location.provider is not None:
+        options = compare_regions(inputs, inputs.location.provider, catalog, job.pue)
+        same_provider = _alternative("same_provider", options[0], None, co2e, energy,
+                                     inputs.pue)
+    cleanest_zone = _alternative("any_zone", None, _cleanest_zone(catalog), co2e, energy,
+                                 inputs.pue)
+
+    market = None
+    if inputs.location.cfe_pct is not None:
+        market = co2e * (1 - inputs.location.cfe_pct / 100.0)
+
+    return Estimate(
+        job=job,
+        inputs=inputs,
+        it_power_w=it_power,
+        it_energy_kwh=it_energy,
+        energy_kwh=energy,
+        co2e_kg=co2e,
+        energy_kwh_per_run=energy / inputs.runs,
+        co2e_kg_per_run=co2e / inputs.runs,
+        market_co2e_kg=market,
+        energy_low_kwh=energy_low,
+        energy_high_kwh=energy_high,
+        co2e_low_kg=_co2e_kg(energy_low, intensity),
+        co2e_high_kg=_co2e_kg(energy_high, intensity),
+        breakdown=breakdown,
+        equivalents=equivalents,
+        cleanest_same_provider=same_provider,
+        cleanest_zone=cleanest_zone,
+        catalog_version=catalog.version,
+    )
