@@ -1,0 +1,161 @@
+"""The command line: formats, listings, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from ml_emissions import Job, estimate, load_catalog, render
+from ml_emissions.cli import main
+
+from tests.conftest import data_rows
+
+A100 = ["--hardware", "A100 80GB SXM", "--count", "8", "--hours", "120"]
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    status = main(args)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_json_has_energy_co2e_and_resolved_inputs(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["estimate", *A100, "--zone", "FR", "--format", "json"], capsys)
+    assert status == 0
+    data = json.loads(out)
+    # 8 x 400 W x 120 h x PUE 1.56 = 599.04 kWh
+    assert data["energy_kwh"] == pytest.approx(599.04)
+    fr = next(r for r in data_rows("grid_zones.csv") if r["zone_id"] == "FR")
+    assert data["co2e_kg"] == pytest.approx(599.04 * float(fr["intensity_lifecycle_g_per_kwh"])
+                                            / 1000)
+    inputs = data["inputs"]
+    assert inputs["rated_watts"] == 400
+    assert inputs["pue"] == 1.56 and inputs["pue_source"]["citation"]
+    assert inputs["location"]["intensity_source"]["citation"].startswith("Electricity Maps")
+
+
+def test_cli_output_equals_the_api(capsys: pytest.CaptureFixture[str]) -> None:
+    job = Job(hardware="A100 80GB SXM", count=8, hours=120, region="gcp:us-central1", runs=5)
+    for format_name in ("text", "json", "csv", "latex", "markdown", "model-card"):
+        status, out, _ = run(["estimate", *A100, "--region", "gcp:us-central1", "--runs", "5",
+                              "--format", format_name], capsys)
+        assert status == 0
+        assert out == render(estimate(job), format_name)
+
+
+def test_model_card_emissions_are_in_grams(capsys: pytest.CaptureFixture[str]) -> None:
+    # 2 x 300 W x 10 h x PUE 1.2 x 400 g/kWh = 2,880 g
+    status, out, _ = run(["estimate", "--watts", "300", "--count", "2", "--hours", "10",
+                          "--intensity", "400", "--pue", "1.2", "--format", "model-card",
+                          "--training-type", "fine-tuning"], capsys)
+    assert status == 0
+    assert out.splitlines() == [
+        "co2_eq_emissions:",
+        "  emissions: 2880",
+        '  source: "ML Emissions Calculator (Lacoste et al. 2019, arXiv:1910.09700)"',
+        '  training_type: "fine-tuning"',
+        '  geographical_location: "custom intensity 400 gCO2e/kWh"',
+        '  hardware_used: "2 x custom device"',
+    ]
+
+
+def test_latex_names_count_pue_sources_and_has_bibtex(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["estimate", *A100, "--zone", "FR", "--format", "latex"], capsys)
+    assert status == 0
+    assert "8 x NVIDIA A100 SXM4 80GB" in out
+    assert "(PUE) of 1.56" in out and "Uptime Institute" in out
+    assert "Electricity Maps" in out
+    assert "\\cite{lacoste2019quantifying}" in out
+    assert "@article{lacoste2019quantifying," in out
+    assert "CO$_2$e" in out
+
+
+def test_markdown_links_the_paper(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["estimate", *A100, "--zone", "FR", "--format", "markdown"], capsys)
+    assert status == 0
+    assert out.startswith("### Carbon emissions")
+    assert "(https://arxiv.org/abs/1910.09700)" in out
+
+
+def test_from_url_reproduces_a_permalink(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "http://127.0.0.1:8000/calculator/?hardware=A100+80GB+SXM&count=8&hours=120&zone=FR"
+    _, from_url, _ = run(["estimate", "--from-url", url, "--format", "json"], capsys)
+    _, from_flags, _ = run(["estimate", *A100, "--zone", "FR", "--format", "json"], capsys)
+    assert from_url == from_flags
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["estimate", *A100], "error: --region: missing; expected one of --region, --zone"),
+        (["estimate", *A100, "--zone", "FR", "--region", "gcp:us-central1"],
+         "error: --zone: region and zone given together"),
+        (["estimate", "--hardware", "A100 80GB SMX", "--hours", "1", "--zone", "FR"],
+         "error: --hardware: 'A100 80GB SMX' is not valid"),
+        (["estimate", "--watts", "100", "--hours", "-4", "--zone", "FR"],
+         "error: --hours: -4.0 is not valid; expected a number greater than 0"),
+        (["estimate", "--watts", "100", "--hours", "nan", "--zone", "FR"],
+         "error: --hours: nan is not valid"),
+        (["estimate", "--watts", "100", "--hours", "abc", "--zone", "FR"],
+         "error: --hours: 'abc' is not valid; expected a number"),
+        (["estimate", "--watts", "100", "--hours", "1", "--zone", "FR", "--pue", "0.5"],
+         "error: --pue: 0.5 is not valid; expected a number at least 1 and at most 3"),
+        (["estimate", "--watts", "100", "--hours", "1", "--zone", "Atlantis"],
+         "error: --zone: 'Atlantis' is not valid"),
+        (["estimate", "--watts", "100", "--hours", "1", "--region", "gcp:mars-1"],
+         "error: --region: 'gcp:mars-1' is not valid"),
+        (["estimate", "--watts", "100", "--hours", "1", "--zone", "FR", "--format", "pdf"],
+         "error: argument --format: invalid choice: 'pdf'"),
+        (["estimate", "--from-url", "?hours=1&watts=1&zone=FR&evil=1"],
+         "error: --evil: '1' is not valid; expected one of the parameters"),
+        (["regions", "nowhere"], "error: --provider: 'nowhere' is not valid"),
+        (["frobnicate"], "error: argument command: invalid choice"),
+    ],
+)
+def test_errors_are_one_line_on_stderr_with_status_2(
+        args: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(args, capsys)
+    assert status == 2
+    assert out == ""
+    assert err.startswith(expected)
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_misspelled_hardware_suggests_up_to_three(capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, err = run(["estimate", "--hardware", "A100 80GB SMX", "--hours", "1", "--zone", "FR"],
+                    capsys)
+    suggestions = err.split("did you mean ")[1].split("?")[0].split(", ")
+    assert 1 <= len(suggestions) <= 3
+    assert "(run 'ml-emissions hardware' for the list)" in err
+
+
+def test_listings_show_every_row(capsys: pytest.CaptureFixture[str]) -> None:
+    catalog = load_catalog()
+    for command, table in (("hardware", "hardware.csv"), ("zones", "grid_zones.csv"),
+                           ("regions", "cloud_regions.csv")):
+        status, out, _ = run([command, "--json"], capsys)
+        assert status == 0
+        assert len(json.loads(out)) == len(data_rows(table))
+        status, out, _ = run([command], capsys)
+        assert len(out.splitlines()) == len(data_rows(table)) + 1  # header
+    status, out, _ = run(["regions", "gcp", "--json"], capsys)
+    assert {r["region"] for r in json.loads(out)} == {r.key for r in catalog.regions_of("gcp")}
+    status, out, _ = run(["zones", "quebec", "--json"], capsys)
+    assert [r["zone"] for r in json.loads(out)] == ["CA-QC"]
+
+
+def test_cite_prints_both_entries(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["cite"], capsys)
+    assert status == 0
+    assert "@article{lacoste2019quantifying," in out and "@software{" in out
+
+
+def test_python_m_and_console_script_run() -> None:
+    for command in ([sys.executable, "-m", "ml_emissions", "--version"],
+                    [sys.executable.replace("python", "ml-emissions"), "--version"]):
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("ml-emissions ")

@@ -1,0 +1,119 @@
+"""The data pipeline: the committed catalog is up to date, the build is deterministic,
+and the validator names file, line and column for every broken rule."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scripts import build_catalog
+from scripts.validate_data import TABLES, validate
+from tests.conftest import DATA, ROOT
+
+
+def test_committed_catalog_is_up_to_date_with_data() -> None:
+    committed = (ROOT / "calculator" / "ml_emissions" / "catalog.json").read_text("utf-8")
+    assert committed == build_catalog.build(DATA), "run 'make data'"
+
+
+def test_build_is_deterministic() -> None:
+    assert build_catalog.build(DATA) == build_catalog.build(DATA)
+
+
+def test_current_data_is_valid() -> None:
+    assert validate(DATA) == []
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    copy.mkdir()
+    for spec in TABLES.values():
+        shutil.copy(DATA / spec.file, copy / spec.file)
+    return copy
+
+
+def _edit(path: Path, line: int, column: str, value: str) -> None:
+    """Set ``column`` of the row on file line ``line`` (header = line 1)."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[line - 1][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def _first_id(path: Path, column: str, line: int = 2) -> str:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))[line - 2][column]
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "value", "message"),
+    [
+        ("hardware.csv", "source", "", "column source: is empty; a value is required"),
+        ("hardware.csv", "source_year", "", "column source_year: is empty; a value is required"),
+        ("hardware.csv", "tdp_w", "2500", "column tdp_w: 2500 is outside 1-2000"),
+        ("hardware.csv", "tdp_w", "0.2", "column tdp_w: 0.2 is outside 1-2000"),
+        ("hardware.csv", "tdp_w", "300W", "column tdp_w: '300W' is not a number"),
+        ("hardware.csv", "kind", "fpga", "column kind: 'fpga' is not one of"),
+        ("hardware.csv", "licence", "proprietary", "column licence: 'proprietary' is not one of"),
+        ("hardware.csv", "source_url", "nvidia.com", "column source_url: 'nvidia.com' is not"),
+        ("grid_zones.csv", "intensity_lifecycle_g_per_kwh", "2000",
+         "column intensity_lifecycle_g_per_kwh: 2000 is outside 0-1500"),
+        ("grid_zones.csv", "intensity_direct_g_per_kwh", "-3",
+         "column intensity_direct_g_per_kwh: -3 is outside 0-1500"),
+        ("cloud_regions.csv", "pue", "0.9", "column pue: 0.9 is outside 1-3"),
+        ("cloud_regions.csv", "pue", "3.5", "column pue: 3.5 is outside 1-3"),
+        ("cloud_regions.csv", "zone_id", "XX-NOWHERE",
+         "column zone_id: zone 'XX-NOWHERE' does not exist in data/grid_zones.csv"),
+        ("pue.csv", "pue", "7", "column pue: 7 is outside 1-3"),
+        ("equivalents.csv", "source_year", "19x9", "column source_year: '19x9' is not a number"),
+    ],
+)
+def test_validator_names_file_line_and_column(data_copy: Path, file: str, column: str,
+                                              value: str, message: str) -> None:
+    _edit(data_copy / file, 3, column, value)
+    errors = validate(data_copy)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"data/{file}, line 3 (")
+    assert message in errors[0]
+
+
+def test_validator_reports_duplicate_ids(data_copy: Path) -> None:
+    first = _first_id(data_copy / "hardware.csv", "hardware_id", 2)
+    _edit(data_copy / "hardware.csv", 4, "hardware_id", first)
+    errors = validate(data_copy)
+    assert any(e.startswith("data/hardware.csv, line 4") and f"duplicate id {first}" in e
+               and "(first on line 2)" in e for e in errors), errors
+
+
+def test_validator_reports_an_alias_shared_by_two_devices(data_copy: Path) -> None:
+    other_name = _first_id(data_copy / "hardware.csv", "name", 2)
+    _edit(data_copy / "hardware.csv", 5, "aliases", other_name.upper().replace(" ", "-"))
+    errors = validate(data_copy)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("data/hardware.csv, line 5")
+    assert "column aliases" in errors[0] and "also names" in errors[0]
+
+
+def test_validator_reports_a_missing_file_and_column(data_copy: Path) -> None:
+    (data_copy / "pue.csv").unlink()
+    text = (data_copy / "equivalents.csv").read_text("utf-8").replace("licence,", "lic,", 1)
+    (data_copy / "equivalents.csv").write_text(text, "utf-8")
+    errors = validate(data_copy)
+    assert "data/pue.csv: file is missing" in errors
+    assert "data/equivalents.csv: missing columns: licence" in errors
+
+
+def test_build_refuses_invalid_data(data_copy: Path) -> None:
+    _edit(data_copy / "hardware.csv", 2, "tdp_w", "-1")
+    with pytest.raises(ValueError, match="tdp_w: -1 is outside"):
+        build_catalog.build(data_copy)
+    assert build_catalog.main(["--data", str(data_copy), "--out",
+                               str(data_copy / "c.json")]) == 1

@@ -1,0 +1,184 @@
+"""The engine against values computed by hand from the formula and the data tables."""
+
+from __future__ import annotations
+
+import pytest
+from ml_emissions import Job, estimate
+
+from tests.conftest import data_rows, pue_row, region_row, zone_intensity
+
+# Documented facts the tests rely on, typed here independently of the catalog:
+A100_SXM4_80GB_W = 400.0  # NVIDIA A100 datasheet: max TDP of the SXM4 80GB module
+UNKNOWN_PUE = 1.56  # Uptime Institute Global Data Center Survey 2024, industry average
+MEMORY_W_PER_GB = 0.3725  # Green Algorithms reference value
+
+
+def test_custom_watts_and_intensity() -> None:
+    # 2 x 300 W x 10 h = 6 kWh IT; x PUE 1.2 = 7.2 kWh; x 400 g/kWh = 2.88 kg
+    result = estimate(Job(watts=300, count=2, hours=10, intensity=400, pue=1.2))
+    assert result.it_energy_kwh == pytest.approx(6.0)
+    assert result.energy_kwh == pytest.approx(7.2)
+    assert result.co2e_kg == pytest.approx(2.88)
+    assert result.inputs.pue_basis == "user"
+
+
+def test_catalog_device_in_a_zone_uses_default_pue_and_lifecycle_intensity() -> None:
+    result = estimate(Job(hardware="A100 80GB SXM", count=8, hours=120, zone="FR"))
+    energy = 8 * A100_SXM4_80GB_W * 120 / 1000 * UNKNOWN_PUE  # 599.04 kWh
+    assert result.inputs.rated_watts == A100_SXM4_80GB_W
+    assert result.inputs.pue == UNKNOWN_PUE
+    assert result.energy_kwh == pytest.approx(energy)
+    assert result.co2e_kg == pytest.approx(energy * zone_intensity("FR") / 1000)
+
+
+def test_country_name_finds_the_country_zone() -> None:
+    by_name = estimate(Job(watts=100, hours=1, zone="France"))
+    by_id = estimate(Job(watts=100, hours=1, zone="fr"))
+    assert by_name.inputs.location.zone_id == by_id.inputs.location.zone_id == "FR"
+
+
+def test_host_cpu_and_memory_add_to_it_power() -> None:
+    result = estimate(Job(watts=250, count=4, hours=10, cpu_watts=150, memory_gb=200,
+                          intensity=100, pue=1.0))
+    it_power = 4 * 250 + 150 + 200 * MEMORY_W_PER_GB  # 1,224.5 W
+    assert result.it_power_w == pytest.approx(it_power)
+    assert result.energy_kwh == pytest.approx(it_power * 10 / 1000)
+    assert result.breakdown.host_cpu_kwh == pytest.approx(1.5)
+    assert result.breakdown.memory_kwh == pytest.approx(200 * MEMORY_W_PER_GB * 10 / 1000)
+    assert result.breakdown.accelerators_kwh == pytest.approx(10.0)
+
+
+def test_device_hours_are_divided_by_count() -> None:
+    by_device_hours = estimate(Job(watts=300, count=4, device_hours=400, intensity=500))
+    by_hours = estimate(Job(watts=300, count=4, hours=100, intensity=500))
+    assert by_device_hours.inputs.hours_per_run == 100
+    assert by_device_hours.energy_kwh == pytest.approx(by_hours.energy_kwh)
+    # 400 device-hours x 300 W x PUE 1.56 = 187.2 kWh
+    assert by_device_hours.energy_kwh == pytest.approx(187.2)
+
+
+def test_utilization_and_measured_power() -> None:
+    half = estimate(Job(watts=400, hours=10, utilization=0.5, intensity=100, pue=1.0))
+    measured = estimate(Job(watts=400, hours=10, measured_watts=123, intensity=100, pue=1.0))
+    assert half.energy_kwh == pytest.approx(2.0)  # 200 W x 10 h
+    assert measured.energy_kwh == pytest.approx(1.23)  # 123 W x 10 h
+    assert measured.inputs.utilization is None
+
+
+def test_runs_and_development_hours_scale_the_cycle() -> None:
+    # Strubell et al. 2019: 4,789 jobs for the development of one model
+    one = estimate(Job(watts=250, hours=12, intensity=300, pue=1.1))
+    many = estimate(Job(watts=250, hours=12, intensity=300, pue=1.1, runs=4789))
+    assert many.energy_kwh == pytest.approx(4789 * one.energy_kwh)
+    assert many.co2e_kg_per_run == pytest.approx(one.co2e_kg)
+    # 239,942 GPU-hours of development against a 120-hour final run (Strubell et al.)
+    dev = estimate(Job(watts=250, hours=120, development_hours=239_942, intensity=300,
+                       pue=1.0))
+    assert dev.inputs.runs == pytest.approx(239_942 / 120)
+    assert dev.energy_kwh == pytest.approx(250 * 239_942 / 1000)
+
+
+def test_region_with_provider_intensity_pue_and_cfe() -> None:
+    row = region_row("gcp", "us-central1")
+    result = estimate(Job(watts=1000, hours=100, region="gcp:us-central1"))
+    intensity = float(row["provider_intensity_g_per_kwh"])
+    pue = float(row["pue"]) if row["pue"] else float(pue_row("gcp")["pue"])
+    assert result.inputs.location.intensity_g_per_kwh == intensity
+    assert result.inputs.pue == pue
+    assert result.energy_kwh == pytest.approx(100 * pue)
+    assert result.co2e_kg == pytest.approx(100 * pue * intensity / 1000)
+    cfe = float(row["cfe_pct"])
+    assert result.market_co2e_kg == pytest.approx(result.co2e_kg * (1 - cfe / 100))
+
+
+def test_region_without_provider_intensity_uses_its_zone() -> None:
+    row = region_row("aws", "us-east-1")
+    assert not row["provider_intensity_g_per_kwh"]
+    result = estimate(Job(watts=1000, hours=1, region="aws:us-east-1", pue=1.0))
+    assert result.co2e_kg == pytest.approx(zone_intensity(row["zone_id"]) / 1000)
+    assert result.market_co2e_kg is None
+
+
+def test_pue_precedence_user_over_region_over_provider_over_default() -> None:
+    user = estimate(Job(watts=100, hours=1, region="gcp:us-central1", pue=1.3))
+    assert (user.inputs.pue, user.inputs.pue_basis) == (1.3, "user")
+    zone = estimate(Job(watts=100, hours=1, zone="DE"))
+    assert (zone.inputs.pue, zone.inputs.pue_basis) == (UNKNOWN_PUE, "default")
+    for row in data_rows("cloud_regions.csv"):
+        job = Job(watts=100, hours=1, region=f"{row['provider']}:{row['region_id']}")
+        resolved = estimate(job).inputs
+        provider_pue = [p for p in data_rows("pue.csv") if p["pue_id"] == row["provider"]]
+        if row["pue"]:
+            assert (resolved.pue, resolved.pue_basis) == (float(row["pue"]), "region")
+        elif provider_pue:
+            assert (resolved.pue, resolved.pue_basis) == (float(provider_pue[0]["pue"]),
+                                                          "provider")
+        else:
+            assert (resolved.pue, resolved.pue_basis) == (UNKNOWN_PUE, "default")
+
+
+def test_range_bounds_by_hand() -> None:
+    # rated 400 W at utilization 1.0: power from 0.8 x 400 = 320 W to 400 W (capped);
+    # PUE 1.56: overhead 0.56 x 0.75 = 0.42 to 0.56 x 1.25 = 0.70
+    result = estimate(Job(hardware="A100 80GB SXM", hours=10, intensity=1000))
+    assert result.energy_low_kwh == pytest.approx(0.320 * 10 * 1.42)
+    assert result.energy_high_kwh == pytest.approx(0.400 * 10 * 1.70)
+    assert result.co2e_low_kg == pytest.approx(0.320 * 10 * 1.42)
+    assert result.co2e_high_kg == pytest.approx(0.400 * 10 * 1.70)
+    # a measured power varies by 5%: 200 W -> 190 to 210 W; PUE 1.0 has no overhead
+    measured = estimate(Job(measured_watts=200, hours=10, intensity=1000, pue=1.0))
+    assert (measured.energy_low_kwh, measured.energy_high_kwh) == pytest.approx((1.9, 2.1))
+    # utilization 0.5 of 400 W: 0.4 to 0.6 -> 160 W to 240 W
+    half = estimate(Job(watts=400, utilization=0.5, hours=10, intensity=1000, pue=1.0))
+    assert (half.energy_low_kwh, half.energy_high_kwh) == pytest.approx((1.6, 2.4))
+
+
+def test_breakdown_adds_up_to_the_energy() -> None:
+    result = estimate(Job(hardware="A100 80GB SXM", count=8, hours=50, cpu_watts=300,
+                          memory_gb=512, zone="DE"))
+    b = result.breakdown
+    total = b.accelerators_kwh + b.host_cpu_kwh + b.memory_kwh + b.pue_overhead_kwh
+    assert total == pytest.approx(result.energy_kwh)
+    assert b.pue_overhead_kwh == pytest.approx(result.energy_kwh * (1 - 1 / UNKNOWN_PUE))
+
+
+def test_equivalents_divide_by_their_factor() -> None:
+    result = estimate(Job(watts=1000, hours=175, intensity=1000, pue=1.0))  # 175 kg, 175 kWh
+    values = {eq.equivalent_id: eq.value for eq in result.equivalents}
+    assert values["car_km"] == pytest.approx(1000)  # 175 kg / 0.175 kg per km
+    assert values["tree_months"] == pytest.approx(175 / 0.917)
+    assert values["smartphone_charges"] == pytest.approx(175 / 0.0124)
+    assert {row["equivalent_id"] for row in data_rows("equivalents.csv")} == set(values)
+
+
+def test_cleanest_region_of_the_same_provider_and_cleanest_zone() -> None:
+    result = estimate(Job(watts=1000, hours=100, region="gcp:us-central1", pue=1.0))
+    gcp = [r for r in data_rows("cloud_regions.csv") if r["provider"] == "gcp"]
+
+    def intensity(row: dict[str, str]) -> float:
+        text = row["provider_intensity_g_per_kwh"]
+        return float(text) if text else zone_intensity(row["zone_id"])
+
+    best = min(gcp, key=lambda r: (intensity(r), r["region_id"]))
+    alt = result.cleanest_same_provider
+    assert alt is not None
+    assert alt.key == f"gcp:{best['region_id']}"
+    assert alt.co2e_kg == pytest.approx(100 * intensity(best) / 1000)
+    assert alt.saving_kg == pytest.approx(result.co2e_kg - alt.co2e_kg)
+
+    cleanest = min(data_rows("grid_zones.csv"),
+                   key=lambda r: float(r["intensity_lifecycle_g_per_kwh"]))
+    assert result.cleanest_zone is not None
+    assert result.cleanest_zone.key == cleanest["zone_id"]
+    assert result.cleanest_zone.co2e_kg == pytest.approx(
+        100 * float(cleanest["intensity_lifecycle_g_per_kwh"]) / 1000)
+
+
+def test_to_dict_has_the_documented_keys() -> None:
+    data = estimate(Job(hardware="A100 80GB SXM", hours=1, zone="FR")).to_dict()
+    for key in ("energy_kwh", "co2e_kg", "it_energy_kwh", "co2e_low_kg", "co2e_high_kg",
+                "breakdown", "equivalents", "inputs", "job"):
+        assert key in data
+    assert data["inputs"]["rated_watts"] == A100_SXM4_80GB_W
+    assert data["inputs"]["location"]["intensity_source"]["licence"] == "ODbL-1.0"
+    assert data["job"] == {"hardware": "A100 80GB SXM", "hours": "1.0", "zone": "FR"}
