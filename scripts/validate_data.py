@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
 from ml_emissions.catalog import normalize_name  # the engine's own matching key
 
 PROVENANCE = ("source", "source_url", "source_year", "licence")

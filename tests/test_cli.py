@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+
 from ml_emissions import Job, estimate, load_catalog, render
 from ml_emissions.cli import main
-
 from tests.conftest import data_rows
 
 A100 = ["--hardware", "A100 80GB SXM", "--count", "8", "--hours", "120"]
@@ -95,13 +95,13 @@ def test_from_url_reproduces_a_permalink(capsys: pytest.CaptureFixture[str]) -> 
         (["estimate", "--hardware", "A100 80GB SMX", "--hours", "1", "--zone", "FR"],
          "error: --hardware: 'A100 80GB SMX' is not valid"),
         (["estimate", "--watts", "100", "--hours", "-4", "--zone", "FR"],
-         "error: --hours: -4.0 is not valid; expected a number greater than 0"),
+         "error: --hours: '-4' is not valid; expected a number greater than 0"),
         (["estimate", "--watts", "100", "--hours", "nan", "--zone", "FR"],
-         "error: --hours: nan is not valid"),
+         "error: --hours: 'nan' is not valid"),
         (["estimate", "--watts", "100", "--hours", "abc", "--zone", "FR"],
          "error: --hours: 'abc' is not valid; expected a number"),
         (["estimate", "--watts", "100", "--hours", "1", "--zone", "FR", "--pue", "0.5"],
-         "error: --pue: 0.5 is not valid; expected a number at least 1 and at most 3"),
+         "error: --pue: '0.5' is not valid; expected a number at least 1 and at most 3"),
         (["estimate", "--watts", "100", "--hours", "1", "--zone", "Atlantis"],
          "error: --zone: 'Atlantis' is not valid"),
         (["estimate", "--watts", "100", "--hours", "1", "--region", "gcp:mars-1"],

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from ml_emissions import Job, estimate
 
+from ml_emissions import Job, estimate
 from tests.conftest import data_rows, pue_row, region_row, zone_intensity
 
 # Documented facts the tests rely on, typed here independently of the catalog:
@@ -181,4 +181,4 @@ def test_to_dict_has_the_documented_keys() -> None:
         assert key in data
     assert data["inputs"]["rated_watts"] == A100_SXM4_80GB_W
     assert data["inputs"]["location"]["intensity_source"]["licence"] == "ODbL-1.0"
-    assert data["job"] == {"hardware": "A100 80GB SXM", "hours": "1.0", "zone": "FR"}
+    assert data["job"] == {"hardware": "A100 80GB SXM", "hours": "1", "zone": "FR"}

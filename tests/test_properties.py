@@ -8,6 +8,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from ml_emissions import InputError, Job, estimate, load_catalog
 
 positive = st.floats(min_value=1e-3, max_value=1e4, allow_nan=False, allow_infinity=False)

@@ -8,8 +8,8 @@ within the stated tolerance, which reflects how the publication rounded.
 from __future__ import annotations
 
 import pytest
-from ml_emissions import Job, estimate
 
+from ml_emissions import Job, estimate
 from tests.conftest import data_rows
 
 KG_PER_UNIT = {"kg": 1.0, "t": 1000.0, "lb": 0.45359237}  # 1 lb = 0.45359237 kg exactly

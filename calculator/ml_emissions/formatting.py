@@ -12,17 +12,18 @@ __all__ = ["energy", "mass", "number", "percent"]
 
 
 def number(value: float, digits: int = 3) -> str:
-    """``value`` to ``digits`` significant figures, with thousands separators.
+    """``value`` to ``digits`` significant figures, with thousands separators and no
+    trailing zeros.
 
-    >>> number(1234.5), number(26.84), number(0.012345), number(0)
-    ('1,230', '26.8', '0.0123', '0')
+    >>> number(1234.5), number(26.84), number(0.012345), number(30.0), number(0)
+    ('1,230', '26.8', '0.0123', '30', '0')
     """
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
     magnitude = math.floor(math.log10(abs(value)))
     decimals = max(0, digits - 1 - magnitude)
-    rounded = round(value, digits - 1 - magnitude)
-    return f"{rounded:,.{decimals}f}"
+    text = f"{round(value, digits - 1 - magnitude):,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _scaled(value: float, units: tuple[tuple[float, str], ...]) -> str:

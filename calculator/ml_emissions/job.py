@@ -238,7 +238,14 @@ class Job:
                 allowed = "a whole number" if kind is int else "a number"
                 raise InputError(name, text, allowed) from None
             values[name] = number
-        return cls(**values)  # type: ignore[arg-type]
+        try:
+            return cls(**values)  # type: ignore[arg-type]
+        except InputError as error:  # report the value as the user wrote it
+            text = params.get(error.field.replace("_", "-")) or params.get(error.field)
+            if text is None or isinstance(error, ConflictingInputError | MissingInputError):
+                raise
+            raise type(error)(error.field, text, error.allowed, error.suggestions,
+                              error.hint) from None
 
     def to_params(self) -> dict[str, str]:
         """The job as string parameters, the inverse of :meth:`from_params`.
@@ -250,6 +257,8 @@ class Job:
             value = getattr(self, field.name)
             if value is None or value == field.default:
                 continue
+            if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+                value = int(value)
             out[field.name.replace("_", "-")] = value if isinstance(value, str) else repr(value)
         return out
 

@@ -21,10 +21,10 @@ __all__ = ["FORMATS", "describe", "render"]
 
 
 def _source_text(source: Source) -> str:
-    if not source.citation or source.citation == "given by the user":
+    citation = source.citation.rstrip(". ")
+    if not citation or citation == "given by the user":
         return "given by the user"
-    return f"{source.citation}, {source.year}" if str(source.year) not in source.citation \
-        else source.citation
+    return citation if str(source.year) in citation else f"{citation}, {source.year}"
 
 
 def describe(est: Estimate) -> dict[str, str]:

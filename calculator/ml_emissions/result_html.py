@@ -1,0 +1,136 @@
+"""An estimate as an HTML fragment, for the calculator page.
+
+The site build writes it into the page (the estimate visible at first paint) and the
+browser's Web Worker returns the same fragment after each change, so both always agree.
+Every text that can come from the user or the data is escaped here.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from . import formatting as fmt
+from .catalog import Catalog, Source
+from .charts import Bar, horizontal_bars
+from .engine import Alternative, Estimate, compare_regions
+from .reports import describe
+
+__all__ = ["estimate_html"]
+
+
+def _source_link(source: Source) -> str:
+    citation = escape(source.citation.rstrip(". ") or "given by the user")
+    if source.url:
+        return f'<a href="{escape(source.url)}" rel="noopener">{citation}</a>'
+    return citation
+
+
+def _alternative(alt: Alternative | None, title: str) -> str:
+    if alt is None:
+        return ""
+    if alt.saving_kg > 0:
+        change = f"{fmt.percent(alt.saving_pct)} less ({fmt.mass(alt.saving_kg)} saved)"
+    else:
+        change = "this is already the cleanest choice"
+    return (f"<li><strong>{escape(title)}</strong>: {escape(alt.label)}, "
+            f"{escape(fmt.number(alt.intensity_g_per_kwh))} gCO2e/kWh, "
+            f"PUE {escape(fmt.number(alt.pue))}: <strong>{escape(fmt.mass(alt.co2e_kg))}</strong>"
+            f" CO2e, {escape(change)}</li>")
+
+
+def _breakdown(est: Estimate) -> str:
+    b = est.breakdown
+    rows = [("Accelerators", b.accelerators_kwh), ("Host CPU", b.host_cpu_kwh),
+            ("Memory", b.memory_kwh), ("Data-centre overhead (PUE)", b.pue_overhead_kwh)]
+    body = "".join(
+        f"<tr><td>{name}</td><td>{escape(fmt.energy(kwh))}</td>"
+        f"<td>{escape(fmt.percent(100 * kwh / est.energy_kwh) if est.energy_kwh else '0%')}</td>"
+        "</tr>"
+        for name, kwh in rows if kwh > 0
+    )
+    return ('<table class="mle-breakdown"><caption>Energy by component</caption>'
+            '<thead><tr><th scope="col">Component</th><th scope="col">Energy</th>'
+            f'<th scope="col">Share</th></tr></thead><tbody>{body}</tbody></table>')
+
+
+def _equivalents(est: Estimate) -> str:
+    items = "".join(
+        f'<li><strong>{escape(fmt.number(eq.value))}</strong> {escape(eq.label)} '
+        f'<small>({_source_link(eq.source)})</small></li>'
+        for eq in est.equivalents
+    )
+    return f'<ul class="mle-equivalents">{items}</ul>'
+
+
+def _region_chart(est: Estimate, catalog: Catalog) -> str:
+    provider = est.inputs.location.provider
+    if provider is None:
+        return ('<p class="mle-note">Choose a cloud region to compare this job across the '
+                "regions of its provider.</p>")
+    options = compare_regions(est.inputs, provider, catalog, est.job.pue)
+    bars = [Bar(option.label, option.co2e_kg, fmt.mass(option.co2e_kg),
+                option.key == est.inputs.location.key) for option in options]
+    name = catalog.provider(provider).name
+    title = (f"CO2e of this job in each {name} region, cleanest first; "
+             f"the chosen region is highlighted")
+    return (f"<h3>This job in every {escape(name)} region</h3>"
+            f"<figure>{horizontal_bars(bars, title)}"
+            f"<figcaption>{escape(title)}. Intensities: provider data where published, "
+            "else Electricity Maps 2024 life-cycle averages.</figcaption></figure>")
+
+
+def _inputs(est: Estimate) -> str:
+    d = describe(est)
+    inp = est.inputs
+    rows = [
+        ("Hardware", f"{d['hardware']} ({d['power']})", inp.rated_watts_source),
+        ("Duration", f"{d['duration']} ({d['device_hours']})", None),
+        ("Location", d["location"], None),
+        ("Carbon intensity", f"{d['intensity']} ({inp.location.intensity_basis})",
+         inp.location.intensity_source),
+        ("PUE", d["pue"], inp.pue_source),
+    ]
+    if inp.memory_gb:
+        rows.append(("Memory power", f"{fmt.number(inp.memory_watts)} W for "
+                     f"{fmt.number(inp.memory_gb)} GB", inp.memory_w_per_gb_source))
+    items = "".join(
+        f"<dt>{escape(label)}</dt><dd>{escape(value)}"
+        + (f" <small>(source: {_source_link(source)})</small>" if source else "")
+        + "</dd>"
+        for label, value, source in rows
+    )
+    return f'<dl class="mle-inputs">{items}</dl>'
+
+
+def estimate_html(est: Estimate, catalog: Catalog) -> str:
+    """The whole result panel of the calculator page for ``est``."""
+    d = describe(est)
+    lines = [
+        '<div class="mle-headline">',
+        f'<p class="mle-co2e"><strong>{escape(d["co2e"])} CO2e</strong> '
+        f'<span>location-based; range {escape(d["co2e_range"])}</span></p>',
+        f'<p class="mle-energy"><strong>{escape(d["energy"])}</strong> of electricity, '
+        f'PUE {escape(d["pue"])} included</p>',
+    ]
+    if est.market_co2e_kg is not None and est.inputs.location.cfe_pct is not None:
+        lines.append(
+            f'<p class="mle-market">Market-based (approximate): '
+            f'<strong>{escape(fmt.mass(est.market_co2e_kg))}</strong>, counting the '
+            f'{escape(fmt.percent(est.inputs.location.cfe_pct))} carbon-free energy the '
+            "provider reports for this region</p>")
+    if est.inputs.runs != 1:
+        lines.append(f'<p class="mle-per-run">Per run: {escape(fmt.energy(est.energy_kwh_per_run))}'
+                     f", {escape(fmt.mass(est.co2e_kg_per_run))} CO2e</p>")
+    lines.append("</div>")
+    lines += [
+        "<h3>Breakdown</h3>", _breakdown(est),
+        "<h3>Equivalent to</h3>", _equivalents(est),
+        "<h3>Cleaner options</h3>",
+        '<ul class="mle-alternatives">'
+        + _alternative(est.cleanest_same_provider, "Cleanest region of this provider")
+        + _alternative(est.cleanest_zone, "Cleanest grid zone")
+        + "</ul>",
+        _region_chart(est, catalog),
+        "<h3>Inputs and sources</h3>", _inputs(est),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,138 @@
+"""The calculator page's interface to the engine: JSON in, JSON out.
+
+The browser's Web Worker imports this module once in Pyodide and calls
+:func:`calculate` with a JSON object of the form's values (strings, named like the
+command-line flags and permalink keys); it never builds Python source. The site build
+calls the same functions to render the form and the first estimate into the page.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from . import formatting as fmt
+from .catalog import Catalog, load_catalog
+from .engine import estimate
+from .errors import InputError
+from .job import PARAMETERS, Job
+from .reports import FORMATS, render
+from .result_html import estimate_html
+
+__all__ = [
+    "DEFAULT_PARAMS",
+    "FIELD_LABELS",
+    "calculate",
+    "estimate_html",
+    "form_options",
+    "load_catalog",
+    "respond",
+]
+
+DEFAULT_PARAMS: dict[str, str] = {
+    "hardware": "NVIDIA A100 SXM4 80GB",
+    "count": "8",
+    "hours": "24",
+    "region": "gcp:us-central1",
+}
+"""The inputs of the estimate shown before the visitor changes anything."""
+
+FIELD_LABELS: dict[str, str] = {
+    "hardware": "Hardware",
+    "watts": "Power per device (W)",
+    "count": "Number of devices",
+    "hours": "Hours per run",
+    "device-hours": "Device-hours per run",
+    "utilization": "Utilization (0-1)",
+    "measured-watts": "Measured power per device (W)",
+    "cpu-watts": "Host CPU power (W)",
+    "memory-gb": "Host memory (GB)",
+    "pue": "PUE",
+    "region": "Cloud region",
+    "zone": "Grid zone or country",
+    "intensity": "Carbon intensity (gCO2e/kWh)",
+    "runs": "Number of runs",
+    "development-hours": "Development hours",
+    "training-type": "Training type",
+}
+"""Form labels by parameter name; error messages name fields with these."""
+
+_MAX_REQUEST_CHARS = 10_000
+
+
+def _error(field: str, message: str) -> dict[str, Any]:
+    return {"ok": False, "errors": [{"field": field, "message": message}]}
+
+
+def respond(params: dict[str, str], catalog: Catalog | None = None) -> dict[str, Any]:
+    """Estimate the job given by string ``params``; return what the page shows.
+
+    On success: ``{"ok": True, "query", "html", "exports", "pue"}``, where ``query``
+    is the permalink query, ``html`` the result panel, ``exports`` every report
+    format and ``pue`` the resolved PUE (to pre-fill the field). On invalid input:
+    ``{"ok": False, "errors": [{"field", "message"}]}`` naming the form field.
+    """
+    catalog = catalog or load_catalog()
+    try:
+        job = Job.from_params(params)
+        est = estimate(job, catalog)
+    except InputError as error:
+        field = error.field.replace("_", "-")
+        label = FIELD_LABELS.get(field, field)
+        return _error(field if field in FIELD_LABELS else "form", error.describe(label))
+    return {
+        "ok": True,
+        "query": urlencode(job.to_params()),
+        "html": estimate_html(est, catalog),
+        "exports": {name: render(est, name) for name in FORMATS},
+        "pue": {"value": fmt.number(est.inputs.pue), "basis": est.inputs.pue_basis},
+    }
+
+
+def calculate(request: str) -> str:
+    """:func:`respond` for a JSON request text; returns JSON text. Never raises for
+    bad input: a malformed request gives ``{"ok": false, "errors": [...]}``."""
+    if len(request) > _MAX_REQUEST_CHARS:
+        return json.dumps(_error("form", "the request is too long"))
+    try:
+        params = json.loads(request)
+    except ValueError:
+        return json.dumps(_error("form", "the request is not valid JSON"))
+    if not isinstance(params, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in params.items()
+    ):
+        return json.dumps(_error("form", "the request must map parameter names to text"))
+    return json.dumps(respond(params), ensure_ascii=False)
+
+
+def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
+    """Everything the form lists, for rendering it at build time: hardware grouped by
+    kind, providers with their regions, zones, the parameter names and labels, and the
+    default inputs."""
+    catalog = catalog or load_catalog()
+    kinds = {"gpu": "GPUs", "tpu": "TPUs", "npu": "Other accelerators", "soc": "Systems on a chip",
+             "cpu": "CPUs"}
+    hardware = {
+        label: [{"name": d.name, "watts": fmt.number(d.tdp_w), "aliases": list(d.aliases)}
+                for d in sorted(catalog.hardware, key=lambda d: (d.vendor, d.name))
+                if d.kind == kind]
+        for kind, label in kinds.items()
+    }
+    providers = [
+        {"id": p.provider_id, "name": p.name,
+         "regions": [{"key": r.key, "label": f"{r.region_id} ({r.display_name})"}
+                     for r in sorted(catalog.regions_of(p.provider_id),
+                                     key=lambda r: r.region_id)]}
+        for p in sorted(catalog.providers, key=lambda p: p.name)
+    ]
+    zones = [{"id": z.zone_id, "label": z.label}
+             for z in sorted(catalog.zones, key=lambda z: z.label)]
+    return {
+        "hardware": {label: items for label, items in hardware.items() if items},
+        "providers": providers,
+        "zones": zones,
+        "parameters": [name.replace("_", "-") for name in PARAMETERS],
+        "labels": FIELD_LABELS,
+        "defaults": DEFAULT_PARAMS,
+    }
