@@ -241,10 +241,10 @@ class Job:
         try:
             return cls(**values)  # type: ignore[arg-type]
         except InputError as error:  # report the value as the user wrote it
-            text = params.get(error.field.replace("_", "-")) or params.get(error.field)
-            if text is None or isinstance(error, ConflictingInputError | MissingInputError):
+            given = params.get(error.field.replace("_", "-")) or params.get(error.field)
+            if given is None or isinstance(error, ConflictingInputError | MissingInputError):
                 raise
-            raise type(error)(error.field, text, error.allowed, error.suggestions,
+            raise type(error)(error.field, given, error.allowed, error.suggestions,
                               error.hint) from None
 
     def to_params(self) -> dict[str, str]:
