@@ -1,7 +1,9 @@
 # ML Emissions Calculator: every task of the project.
-#   make serve  build the site and serve it on http://127.0.0.1:8000 (for now: a CLI example)
-#   make test   install everything into .venv/ and run the whole test suite
-#   make data   re-run the data pipeline (validate data/*.csv, compile the catalog)
+#   make serve  build the site and serve it on http://127.0.0.1:8000
+#   make test   install everything into .venv/ (and node_modules/, Debian chromium) and
+#               run the whole test suite
+#   make data   re-run the data pipeline: validate data/*.csv, compile the catalog and the
+#               data package (add UPSTREAM=DIR to re-import the upstream copies first)
 #   make bench  print the benchmark table
 
 SHELL := /bin/bash
@@ -9,8 +11,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+CHROMIUM := /usr/bin/chromium
+PORT ?= 8000
 
-.PHONY: serve test lint typecheck data check-data bench clean
+.PHONY: serve site test lint typecheck data check-data bench clean
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,8 +23,21 @@ $(STAMP): requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-serve: $(STAMP)
-	$(VENV)/bin/ml-emissions estimate --hardware "A100 80GB SXM" --count 8 --hours 120 --region gcp:us-central1
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+site: $(STAMP) $(NODE_STAMP)
+	$(VENV)/bin/mkdocs build --strict
+
+serve: site
+	@echo "Serving the site on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory site
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check calculator scripts tests
@@ -28,16 +46,20 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy --strict calculator/ml_emissions
 
 data: $(STAMP)
+ifdef UPSTREAM
+	$(PY) scripts/import_electricitymaps.py $(UPSTREAM)/electricitymaps/yearly_2024.csv
+	$(PY) scripts/import_google_regions.py $(UPSTREAM)/google-region-carbon-info
+endif
 	$(PY) -m scripts.build_catalog
 
 check-data: $(STAMP)
 	$(PY) -m scripts.build_catalog --check
 
-test: lint typecheck
+test: lint typecheck $(NODE_STAMP) $(CHROMIUM)
 	$(PY) -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(NODE_STAMP)
 	$(PY) -m scripts.bench
 
 clean:
-	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules build dist site .pytest_cache .mypy_cache .ruff_cache .hypothesis
