@@ -52,7 +52,7 @@ def value(context: Context, unit: str = "yes", **what: str) -> str:
     ``pue=ID`` (data/pue.csv), ``constant=ID``, ``equivalent=ID`` (its factor),
     ``zone=ID`` (life-cycle intensity), ``zone-direct=ID``, ``region=PROVIDER:REGION``
     (intensity the engine uses), ``hardware=NAME`` (rated power), ``count=WHAT``,
-    ``zones=min|max|ratio`` (life-cycle intensity extremes), ``source-year=TABLE``.
+    ``zones=min|max|ratio`` (life-cycle intensity extremes).
     ``unit=no`` leaves the unit out.
     """
     if len(what) != 1:
