@@ -49,11 +49,16 @@ data: $(STAMP)
 ifdef UPSTREAM
 	$(PY) scripts/import_electricitymaps.py $(UPSTREAM)/electricitymaps/yearly_2024.csv
 	$(PY) scripts/import_google_regions.py $(UPSTREAM)/google-region-carbon-info
+	$(PY) -m scripts.import_mlco2_regions $(UPSTREAM)/mlco2-impact/impact.csv
 endif
 	$(PY) -m scripts.build_catalog
+	$(PY) -m scripts.legacy_comparison --write
+	$(PY) -m scripts.build_datapackage
 
 check-data: $(STAMP)
 	$(PY) -m scripts.build_catalog --check
+	$(PY) -m scripts.legacy_comparison --check
+	$(PY) -m scripts.build_datapackage --check
 
 test: lint typecheck $(NODE_STAMP) $(CHROMIUM)
 	$(PY) -m pytest

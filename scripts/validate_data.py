@@ -124,6 +124,18 @@ TABLES: dict[str, TableSpec] = {
         optional_text=("note",),
         numbers={"value": Number(-1e12, 1e12)},
     ),
+    # Not compiled into the catalog (build_catalog.COLUMNS): the original calculator's
+    # regions, kept for comparison (scripts/import_mlco2_regions.py).
+    "legacy": TableSpec(
+        file="legacy_mlco2_regions.csv",
+        key=("provider", "region_id"),
+        text=("legacy_provider",),
+        optional_text=("legacy_region_id", "legacy_source", "note"),
+        numbers={
+            "legacy_intensity_g_per_kwh": Number(0, 1500),
+            "legacy_pue": Number(1.0, 3.0, optional=True),
+        },
+    ),
 }
 
 REQUIRED_PUE_IDS = ("unknown",)
@@ -236,7 +248,8 @@ def check_aliases(report: Report, frame: pd.DataFrame) -> None:
 
 
 def check_foreign_keys(report: Report, tables: dict[str, pd.DataFrame]) -> None:
-    """Every region's zone and provider exist; required defaults exist."""
+    """Every region's zone and provider exist; every legacy region maps to a cloud region;
+    required defaults exist."""
     spec = TABLES["regions"]
     zones = set(tables["zones"]["zone_id"])
     providers = set(tables["providers"]["provider_id"])
@@ -248,6 +261,17 @@ def check_foreign_keys(report: Report, tables: dict[str, pd.DataFrame]) -> None:
         if row["provider"] not in providers:
             report.add(spec, index, "provider",
                        f"provider {row['provider']!r} does not exist in data/providers.csv", row)
+    legacy = TABLES["legacy"]
+    regions = set(zip(tables["regions"]["provider"], tables["regions"]["region_id"],
+                      strict=True))
+    region_providers = {provider for provider, _ in regions}
+    for index, row in tables["legacy"].iterrows():
+        assert isinstance(index, int)
+        if (row["provider"], row["region_id"]) not in regions:
+            column = "region_id" if row["provider"] in region_providers else "provider"
+            report.add(legacy, index, column,
+                       f"region '{row['provider']}:{row['region_id']}' does not exist in "
+                       "data/cloud_regions.csv", row)
     pue_ids = set(tables["pue"]["pue_id"])
     for pue_id in REQUIRED_PUE_IDS:
         if pue_id not in pue_ids:
