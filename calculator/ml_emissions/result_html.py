@@ -68,9 +68,11 @@ def _region_chart(est: Estimate, catalog: Catalog) -> str:
         return ('<p class="mle-note">Choose a cloud region to compare this job across the '
                 "regions of its provider.</p>")
     options = compare_regions(est.inputs, provider, catalog, est.job.pue)
-    bars = [Bar(option.label, option.co2e_kg, fmt.mass(option.co2e_kg),
-                option.key == est.inputs.location.key) for option in options]
     name = catalog.provider(provider).name
+    # The title names the provider: each bar gives the region only.
+    bars = [Bar(option.label.removeprefix(f"{name} "), option.co2e_kg,
+                fmt.mass(option.co2e_kg), option.key == est.inputs.location.key)
+            for option in options]
     title = (f"CO2e of this job in each {name} region, cleanest first; "
              f"the chosen region is highlighted")
     return (f"<h3>This job in every {escape(name)} region</h3>"

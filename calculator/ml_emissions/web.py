@@ -9,14 +9,16 @@ calls the same functions to render the form and the first estimate into the page
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from typing import Any
 from urllib.parse import urlencode
 
 from . import formatting as fmt
 from .catalog import Catalog, load_catalog
+from .cli import _params_from_url
 from .engine import estimate
 from .errors import InputError
-from .job import PARAMETERS, Job
+from .job import PARAMETERS, TRAINING_TYPES, Job
 from .reports import FORMATS, render
 from .result_html import estimate_html
 
@@ -24,6 +26,7 @@ __all__ = [
     "DEFAULT_PARAMS",
     "FIELD_LABELS",
     "calculate",
+    "calculate_query",
     "estimate_html",
     "form_options",
     "load_catalog",
@@ -68,10 +71,12 @@ def _error(field: str, message: str) -> dict[str, Any]:
 def respond(params: dict[str, str], catalog: Catalog | None = None) -> dict[str, Any]:
     """Estimate the job given by string ``params``; return what the page shows.
 
-    On success: ``{"ok": True, "query", "html", "exports", "pue"}``, where ``query``
-    is the permalink query, ``html`` the result panel, ``exports`` every report
-    format and ``pue`` the resolved PUE (to pre-fill the field). On invalid input:
-    ``{"ok": False, "errors": [{"field", "message"}]}`` naming the form field.
+    On success: ``{"ok": True, "query", "params", "html", "exports", "pue"}``, where
+    ``query`` is the permalink query, ``params`` the same inputs as a dict (to fill the
+    form from a permalink; the region as its catalog key), ``html`` the result panel,
+    ``exports`` every report format and ``pue`` the resolved PUE (to pre-fill the
+    field). On invalid input: ``{"ok": False, "errors": [{"field", "message"}]}``
+    naming the form field.
     """
     catalog = catalog or load_catalog()
     try:
@@ -81,9 +86,14 @@ def respond(params: dict[str, str], catalog: Catalog | None = None) -> dict[str,
         field = error.field.replace("_", "-")
         label = FIELD_LABELS.get(field, field)
         return _error(field if field in FIELD_LABELS else "form", error.describe(label))
+    params = job.to_params()
+    query = urlencode(params)
+    if job.region is not None:
+        params["region"] = est.inputs.location.key
     return {
         "ok": True,
-        "query": urlencode(job.to_params()),
+        "query": query,
+        "params": params,
         "html": estimate_html(est, catalog),
         "exports": {name: render(est, name) for name in FORMATS},
         "pue": {"value": fmt.number(est.inputs.pue), "basis": est.inputs.pue_basis},
@@ -106,10 +116,27 @@ def calculate(request: str) -> str:
     return json.dumps(respond(params), ensure_ascii=False)
 
 
+def calculate_query(query: str) -> str:
+    """:func:`calculate` for a permalink's query string (``"?hardware=V100&hours=3"``),
+    read exactly as ``ml-emissions estimate --from-url`` reads it; returns JSON text.
+    A key that is unknown or repeated is a ``form`` error; a bad value names its
+    field, as in :func:`respond`."""
+    if len(query) > _MAX_REQUEST_CHARS:
+        return json.dumps(_error("form", "the link is too long"))
+    try:
+        params = _params_from_url(query if query.startswith("?") else "?" + query)
+    except InputError as error:
+        return json.dumps(_error("form", error.describe(error.field)), ensure_ascii=False)
+    except ValueError:  # more fields than there are parameters
+        return json.dumps(_error("form", "the link has too many parameters"))
+    return json.dumps(respond(params), ensure_ascii=False)
+
+
 def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
     """Everything the form lists, for rendering it at build time: hardware grouped by
-    kind, providers with their regions, zones, the parameter names and labels, and the
-    default inputs."""
+    kind, providers with their regions, zones, training types, the parameter names and
+    labels, the default inputs, and the value an optional field takes when left empty
+    (``placeholders``)."""
     catalog = catalog or load_catalog()
     kinds = {"gpu": "GPUs", "tpu": "TPUs", "npu": "Other accelerators", "soc": "Systems on a chip",
              "cpu": "CPUs"}
@@ -128,11 +155,19 @@ def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
     ]
     zones = [{"id": z.zone_id, "label": z.label}
              for z in sorted(catalog.zones, key=lambda z: z.label)]
+    placeholders = {
+        field.name.replace("_", "-"): fmt.number(field.default)
+        for field in fields(Job)
+        if isinstance(field.default, int | float) and not isinstance(field.default, bool)
+    }
+    placeholders["utilization"] = fmt.number(catalog.constant("default_utilization").value)
     return {
         "hardware": {label: items for label, items in hardware.items() if items},
         "providers": providers,
         "zones": zones,
+        "training_types": list(TRAINING_TYPES),
         "parameters": [name.replace("_", "-") for name in PARAMETERS],
         "labels": FIELD_LABELS,
         "defaults": DEFAULT_PARAMS,
+        "placeholders": placeholders,
     }
