@@ -67,4 +67,4 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(PY) -m scripts.bench
 
 clean:
-	rm -rf $(VENV) node_modules build dist site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules build dist site .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis
