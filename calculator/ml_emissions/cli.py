@@ -50,7 +50,8 @@ _FLAG_HELP = {
     "measured_watts": "measured average power per device [W], instead of --utilization",
     "cpu_watts": "host CPU power for the whole job [W] (default 0)",
     "memory_gb": "host memory for the whole job [GB] (default 0)",
-    "pue": "power usage effectiveness (default: the region's or provider's, else 1.56)",
+    "pue": "power usage effectiveness (default: the region's, else the provider's, else "
+           "the 'unknown' default of data/pue.csv)",
     "region": "cloud region PROVIDER:REGION, e.g. gcp:us-central1",
     "zone": "grid zone id or country, e.g. FR, US-CAL-CISO, CA-QC",
     "intensity": "custom carbon intensity [gCO2e/kWh]",
