@@ -4,9 +4,8 @@ One resource per CSV (``data/*.csv``; a CSV without a description here is an err
 its schema: a field per column in the file's own order, typed ``string``, ``integer`` or
 ``number``, with a ``description``, a ``unit`` where the column has one, and constraints
 (``required``, ``minimum``, ``maximum``, ``enum``) taken from the ``TableSpec`` objects of
-``scripts/validate_data.py`` (``EXTRA_SPECS`` below for the two tables the pipeline does
-not validate), plus the primary key, foreign keys, the row sources grouped by URL, the
-licences that occur in the table's ``licence`` column (with the attribution of its
+``scripts/validate_data.py``, plus the primary key, foreign keys, the row sources grouped
+by URL, the licences that occur in the table's ``licence`` column (with the attribution of its
 ``LICENSE-<table>.md`` when there is one) and the file's ``bytes`` and sha256 ``hash``.
 
 The package ``version`` is the catalog's data version (``build_catalog.data_version``).
@@ -34,38 +33,6 @@ from scripts.validate_data import LICENCES, PROVENANCE, TABLES, YEAR, Number, Ta
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data"
 OUT_NAME = "datapackage.json"
-
-# Tables described here but not validated by scripts/validate_data.py; their rules reuse
-# the validator's where the same quantity occurs.
-EXTRA_SPECS: dict[str, TableSpec] = {
-    "intensity_history": TableSpec(
-        file="intensity_history.csv",
-        key=("provider", "region_id", "year"),
-        numbers={
-            "year": YEAR,
-            "intensity_g_per_kwh": TABLES["regions"].numbers["provider_intensity_g_per_kwh"],
-            "cfe_pct": TABLES["regions"].numbers["cfe_pct"],
-        },
-    ),
-    "published_estimates": TableSpec(
-        file="published_estimates.csv",
-        key=("estimate_id",),
-        text=("publication", "location_in_publication", "model"),
-        optional_text=("hardware", "note"),
-        numbers={
-            "watts": Number(0, 1e7, optional=True),
-            "count": Number(1, 1e7, optional=True, integer=True),
-            "hours": Number(0, 1e9, optional=True),
-            "device_hours": Number(0, 1e12, optional=True),
-            "pue": TABLES["pue"].numbers["pue"],
-            "intensity_g_per_kwh": TABLES["zones"].numbers["intensity_lifecycle_g_per_kwh"],
-            "published_energy_kwh": Number(0, 1e12),
-            "published_co2e": Number(0, 1e12),
-            "tolerance_pct": Number(0, 100),
-        },
-        enums={"published_co2e_unit": frozenset({"kg", "t", "lb"})},
-    ),
-}
 
 LICENCE_INFO: dict[str, tuple[str, str]] = {  # SPDX id -> (title, URL)
     "Apache-2.0": ("Apache License 2.0", "https://www.apache.org/licenses/LICENSE-2.0"),
@@ -333,7 +300,7 @@ DOCS: dict[str, TableDoc] = {
 
 def specs() -> dict[str, TableSpec]:
     """Every table's rules, keyed by resource name (file name without ``.csv``)."""
-    return {Path(spec.file).stem: spec for spec in (*TABLES.values(), *EXTRA_SPECS.values())}
+    return {Path(spec.file).stem: spec for spec in TABLES.values()}
 
 
 def _bound(value: float, integer: bool) -> int | float:

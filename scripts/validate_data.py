@@ -136,6 +136,33 @@ TABLES: dict[str, TableSpec] = {
             "legacy_pue": Number(1.0, 3.0, optional=True),
         },
     ),
+    "history": TableSpec(
+        file="intensity_history.csv",
+        key=("provider", "region_id", "year"),
+        numbers={
+            "year": YEAR,
+            "intensity_g_per_kwh": Number(0, 1500),
+            "cfe_pct": Number(0, 100, optional=True),
+        },
+    ),
+    "published": TableSpec(
+        file="published_estimates.csv",
+        key=("estimate_id",),
+        text=("publication", "location_in_publication", "model"),
+        optional_text=("hardware", "note"),
+        numbers={
+            "watts": Number(0, 1e7, optional=True),
+            "count": Number(1, 1e7, optional=True, integer=True),
+            "hours": Number(0, 1e9, optional=True),
+            "device_hours": Number(0, 1e12, optional=True),
+            "pue": Number(1.0, 3.0, optional=True),
+            "intensity_g_per_kwh": Number(0, 1500),
+            "published_energy_kwh": Number(0, 1e12),
+            "published_co2e": Number(0, 1e12),
+            "tolerance_pct": Number(0, 100),
+        },
+        enums={"published_co2e_unit": frozenset({"kg", "t", "lb"})},
+    ),
 }
 
 REQUIRED_PUE_IDS = ("unknown",)
@@ -248,8 +275,8 @@ def check_aliases(report: Report, frame: pd.DataFrame) -> None:
 
 
 def check_foreign_keys(report: Report, tables: dict[str, pd.DataFrame]) -> None:
-    """Every region's zone and provider exist; every legacy region maps to a cloud region;
-    required defaults exist."""
+    """Every region's zone and provider exist; every legacy and history row names an
+    existing cloud region; the required defaults exist."""
     spec = TABLES["regions"]
     zones = set(tables["zones"]["zone_id"])
     providers = set(tables["providers"]["provider_id"])
@@ -261,17 +288,17 @@ def check_foreign_keys(report: Report, tables: dict[str, pd.DataFrame]) -> None:
         if row["provider"] not in providers:
             report.add(spec, index, "provider",
                        f"provider {row['provider']!r} does not exist in data/providers.csv", row)
-    legacy = TABLES["legacy"]
     regions = set(zip(tables["regions"]["provider"], tables["regions"]["region_id"],
                       strict=True))
     region_providers = {provider for provider, _ in regions}
-    for index, row in tables["legacy"].iterrows():
-        assert isinstance(index, int)
-        if (row["provider"], row["region_id"]) not in regions:
-            column = "region_id" if row["provider"] in region_providers else "provider"
-            report.add(legacy, index, column,
-                       f"region '{row['provider']}:{row['region_id']}' does not exist in "
-                       "data/cloud_regions.csv", row)
+    for name in ("legacy", "history"):  # tables whose rows name a cloud region
+        for index, row in tables[name].iterrows():
+            assert isinstance(index, int)
+            if (row["provider"], row["region_id"]) not in regions:
+                column = "region_id" if row["provider"] in region_providers else "provider"
+                report.add(TABLES[name], index, column,
+                           f"region '{row['provider']}:{row['region_id']}' does not exist in "
+                           "data/cloud_regions.csv", row)
     pue_ids = set(tables["pue"]["pue_id"])
     for pue_id in REQUIRED_PUE_IDS:
         if pue_id not in pue_ids:
