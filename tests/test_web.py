@@ -8,6 +8,7 @@ import pytest
 
 from ml_emissions import Job, estimate, render, web
 from ml_emissions.cli import main
+from ml_emissions.formatting import number
 
 
 def test_default_estimate_has_html_exports_and_permalink() -> None:
@@ -77,3 +78,47 @@ def test_form_options_list_the_whole_catalog() -> None:
     assert len(options["zones"]) == len(catalog.zones)
     assert set(options["labels"]) == set(options["parameters"])
     assert render(estimate(Job.from_params(options["defaults"])), "text")
+
+
+def test_the_reply_gives_the_inputs_to_fill_the_form_with() -> None:
+    reply = web.respond({"hardware": "V100", "hours": "3", "region": "GCP:US-CENTRAL1"})
+    assert reply["params"] == {"hardware": "V100", "hours": "3", "region": "gcp:us-central1"}
+    assert reply["query"] == "hardware=V100&hours=3&region=GCP%3AUS-CENTRAL1"
+
+
+def test_a_permalink_reads_as_the_command_line_reads_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    query = "?hardware=V100&count=4&device-hours=500&zone=FR&runs=20"
+    reply = json.loads(web.calculate_query(query))
+    assert reply == web.respond({"hardware": "V100", "count": "4", "device-hours": "500",
+                                 "zone": "FR", "runs": "20"})
+    assert main(["estimate", "--from-url", "http://x/calculator/" + query,
+                 "--format", "json"]) == 0
+    assert capsys.readouterr().out == reply["exports"]["json"]
+    assert json.loads(web.calculate_query(query.removeprefix("?"))) == reply
+
+
+@pytest.mark.parametrize(("query", "field", "message"), [
+    ("?evil=1", "form", "evil: '1' is not valid; expected one of the parameters"),
+    ("?hardware=V100&hours=1&hours=2&zone=FR", "form", "expected each parameter once"),
+    ("?" + "&".join(f"x{i}=1" for i in range(40)), "form", "too many parameters"),
+    ("?hardware=V100&hours=abc&zone=FR", "hours", "Hours per run: 'abc' is not valid"),
+    ("?hardware=V100&count=1e999&hours=1&zone=FR", "count", "Number of devices: '1e999'"),
+    ("?hardware=V100&hours=1&zone=%3Cimg%20src%3Dx%3E", "zone", "'<img src=x>' is not valid"),
+    ("?hardware=" + "x" * 20_000, "form", "the link is too long"),
+])
+def test_a_bad_permalink_gets_a_message(query: str, field: str, message: str) -> None:
+    reply = json.loads(web.calculate_query(query))
+    assert reply["ok"] is False
+    (error,) = reply["errors"]
+    assert error["field"] == field and message in error["message"]
+
+
+def test_form_options_give_what_an_empty_field_means() -> None:
+    options = web.form_options()
+    catalog = web.load_catalog()
+    assert options["placeholders"] == {
+        "count": "1", "runs": "1", "cpu-watts": "0", "memory-gb": "0",
+        "utilization": number(catalog.constant("default_utilization").value)}
+    assert set(options["placeholders"]) <= set(options["parameters"])
+    assert options["training_types"] == ["pre-training", "fine-tuning"]

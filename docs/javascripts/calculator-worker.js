@@ -1,0 +1,109 @@
+// Module Web Worker of the calculator page: runs the Python engine (ml_emissions.web)
+// in Pyodide, off the page's main thread.
+//
+// Protocol. The page posts {type: "init", indexURL, wheelURL} once, right after creating
+// the worker; the worker answers {type: "ready", ms} or {type: "failed", error}. Then
+// requests {id, method, argument}, where method is "calculate" (argument: the form's
+// values as a JSON string) or "calculate_query" (argument: a permalink's query string),
+// get {id, result} (the reply object of ml_emissions.web) or {id, error}.
+// User input only ever travels as a string argument of a Python function: it never
+// becomes Python source.
+
+let receiveInit;
+const init = new Promise((resolve) => {
+  receiveInit = resolve;
+});
+
+// Run one stage of the start; its failure says which stage failed.
+async function step(what, run) {
+  try {
+    return await run();
+  } catch (error) {
+    throw new Error(`${what}: ${error?.message ?? error}`);
+  }
+}
+
+// Pyodide's start never settles when it cannot fetch one of its files (it only logs a
+// warning, and leaves a rejection unhandled): watch its fetches, fail as soon as one
+// fails, and leave Pyodide waiting (the page then terminates this worker).
+async function watchingFetches(run) {
+  const fetchOf = globalThis.fetch;
+  let failed;
+  const failure = new Promise((_, reject) => {
+    failed = reject;
+  });
+  const never = new Promise(() => {});
+  globalThis.fetch = async (resource, options) => {
+    const name = String(resource?.url ?? resource).split("/").pop();
+    let response;
+    try {
+      response = await fetchOf(resource, options);
+    } catch (error) {
+      failed(new Error(`${name}: ${error?.message ?? error}`));
+      return never;
+    }
+    if (response.ok) return response;
+    failed(new Error(`${name}: HTTP ${response.status}`));
+    return never;
+  };
+  try {
+    return await Promise.race([run(), failure]);
+  } finally {
+    globalThis.fetch = fetchOf;
+  }
+}
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function start() {
+  const { indexURL, wheelURL } = await init;
+  const started = performance.now();
+  const wheel = step("downloading the calculator", () => fetchBytes(wheelURL));
+  wheel.catch(() => {}); // reported below, when awaited
+  const { loadPyodide } = await step("loading the Python runtime", () =>
+    import(new URL("pyodide.mjs", indexURL).href),
+  );
+  const pyodide = await step("starting the Python runtime", () =>
+    watchingFetches(() => loadPyodide({ indexURL })),
+  );
+  const bytes = await wheel;
+  const methods = await step("installing the calculator", () => {
+    // Fixed code, no user input: where to unpack the wheel.
+    const sitePackages = pyodide.runPython(
+      "import sysconfig; sysconfig.get_paths()['purelib']",
+    );
+    pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
+    pyodide.pyimport("importlib").invalidate_caches();
+    const web = pyodide.pyimport("ml_emissions.web");
+    // The only Python the page can reach: two functions of a string.
+    return { calculate: web.calculate, calculate_query: web.calculate_query };
+  });
+  return { methods, ms: Math.round(performance.now() - started) };
+}
+
+const engine = start();
+engine.then(
+  ({ ms }) => postMessage({ type: "ready", ms }),
+  (error) => postMessage({ type: "failed", error: String(error?.message ?? error) }),
+);
+
+self.onmessage = async ({ data }) => {
+  if (data?.type === "init") {
+    receiveInit(data);
+    return;
+  }
+  const { id, method, argument } = data;
+  try {
+    const { methods } = await engine;
+    if (!Object.hasOwn(methods, method) || typeof argument !== "string") {
+      throw new Error(`bad request ${JSON.stringify(method)}`);
+    }
+    postMessage({ id, result: JSON.parse(methods[method](argument)) });
+  } catch (error) {
+    postMessage({ id, error: String(error?.message ?? error) });
+  }
+};

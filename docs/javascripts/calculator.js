@@ -1,0 +1,311 @@
+// Glue of the calculator page (loaded on every page, active where #mle-form is).
+//
+// It moves JSON between the form and the Python engine, which runs in a module Web
+// Worker (calculator-worker.js); it never computes or formats an estimate. Results
+// arrive as HTML escaped by Python, messages as text. Bound through Material's
+// document$, so it works after instant navigation too.
+
+const SITE_ROOT = new URL("../", import.meta.url);
+const WORKER_URL = new URL("calculator-worker.js", import.meta.url);
+const DEBOUNCE_MS = 30;
+
+const STATUS = {
+  loading: "Loading the live calculator (Python in your browser)… The estimate shown is for the example inputs.",
+  link: "Loading the live calculator to open the link… The estimate shown is for the example inputs until then.",
+  ready: "Live calculator ready: the estimate updates as you type.",
+  failed: (error) =>
+    `The live calculator could not start (${error}). The estimate shown is for the example ` +
+    "inputs; the command line gives the same results: ml-emissions estimate.",
+};
+
+// The worker, started by the first calculator page of the visit and kept for the
+// next ones (instant navigation), so that coming back needs no second start. A failed
+// worker is replaced by the next calculator page.
+class Runtime {
+  constructor(indexURL, wheelURL) {
+    this.state = "loading";
+    this.error = "";
+    this.view = null; // the page view told about state changes
+    this.pending = new Map(); // request id -> reply callback
+    this.nextId = 1;
+    this.worker = new Worker(WORKER_URL, { type: "module" });
+    this.worker.onmessage = ({ data }) => this.receive(data);
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.fail(event.message || "the worker script did not run");
+    };
+    this.worker.postMessage({ type: "init", indexURL, wheelURL });
+  }
+
+  receive(data) {
+    if (data.type === "ready") {
+      this.state = "ready";
+      this.startMs = data.ms; // diagnostics: how long Python took to start
+      this.view?.runtimeChanged();
+    } else if (data.type === "failed") {
+      this.fail(data.error);
+    } else {
+      const reply = this.pending.get(data.id);
+      this.pending.delete(data.id);
+      reply?.(data);
+    }
+  }
+
+  fail(error) {
+    this.state = "failed";
+    this.error = error;
+    this.worker.terminate();
+    for (const reply of this.pending.values()) reply({ error });
+    this.pending.clear();
+    this.view?.runtimeChanged();
+  }
+
+  // Send one request; returns its id.
+  request(method, argument, reply) {
+    const id = this.nextId++;
+    this.pending.set(id, reply);
+    this.worker.postMessage({ id, method, argument });
+    return id;
+  }
+}
+
+let runtime = null;
+let view = null;
+
+// One showing of the calculator page.
+class CalculatorView {
+  constructor(form) {
+    this.form = form;
+    this.parameters = new Set(form.dataset.parameters.split(" "));
+    this.status = form.querySelector("#mle-status");
+    this.formError = form.querySelector("#form-error");
+    this.provider = form.querySelector("#provider");
+    this.region = form.elements.namedItem("region");
+    this.regionGroups = [...this.region.querySelectorAll("optgroup")].map((g) => g.cloneNode(true));
+    this.result = document.getElementById("mle-result");
+    this.stale = document.getElementById("mle-stale");
+    this.exportStatus = document.getElementById("mle-export-status");
+    this.exportText = document.getElementById("mle-export-text");
+    this.exportBox = document.getElementById("mle-exports");
+    this.exports = JSON.parse(this.exportBox.dataset.exports); // reports of the estimate shown
+    this.link = location.search.length > 1 ? location.search : ""; // a permalink to open
+    this.latest = 0; // id of the latest request: replies to older ones are stale
+    this.dirty = false; // the form changed before Python was ready
+    this.timer = 0;
+    this.disposed = false;
+
+    form.addEventListener("submit", (event) => event.preventDefault());
+    form.addEventListener("input", (event) => this.changed(event.target));
+    this.exportBox.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-export]");
+      if (button) this.export(button);
+    });
+    this.syncRegions();
+    this.applyModes();
+
+    if (!runtime || runtime.state === "failed") {
+      runtime = new Runtime(
+        new URL(form.dataset.pyodide, SITE_ROOT).href,
+        new URL(form.dataset.wheel, SITE_ROOT).href,
+      );
+    }
+    runtime.view = this;
+    this.runtimeChanged();
+  }
+
+  dispose() {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    if (runtime?.view === this) runtime.view = null;
+  }
+
+  say(state, text) {
+    this.status.dataset.state = state;
+    this.status.textContent = text;
+  }
+
+  runtimeChanged() {
+    if (runtime.state === "loading") {
+      this.say("loading", this.link ? STATUS.link : STATUS.loading);
+    } else if (runtime.state === "failed") {
+      this.say("failed", STATUS.failed(runtime.error));
+    } else {
+      this.say("ready", STATUS.ready);
+      this.status.dataset.startMs = runtime.startMs;
+      if (this.link) this.send("calculate_query", this.link, true);
+      else if (this.dirty) this.recalculate();
+    }
+  }
+
+  changed(target) {
+    if (target === this.provider) this.syncRegions();
+    if (target.type === "radio") this.applyModes();
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.recalculate(), DEBOUNCE_MS);
+  }
+
+  recalculate() {
+    this.link = ""; // the visitor's own inputs replace those of a link
+    if (runtime.state !== "ready") {
+      this.dirty = true;
+      return;
+    }
+    this.dirty = false;
+    this.send("calculate", JSON.stringify(this.values()), false);
+  }
+
+  send(method, argument, fromLink) {
+    this.link = "";
+    const id = runtime.request(method, argument, (data) => this.receive(id, data, fromLink));
+    this.latest = id;
+  }
+
+  // The inputs sent to Python: enabled fields named like a parameter, if not empty.
+  values() {
+    const values = {};
+    for (const [name, value] of new FormData(this.form)) {
+      if (this.parameters.has(name) && value.trim() !== "") values[name] = value;
+    }
+    return values;
+  }
+
+  receive(id, data, fromLink) {
+    if (this.disposed || id !== this.latest) return; // stale
+    if (data.error !== undefined) {
+      this.clearErrors();
+      this.showFormError(`The calculator failed: ${data.error}`);
+    } else if (data.result.ok) {
+      this.showResult(data.result, fromLink);
+    } else {
+      this.showErrors(data.result.errors, fromLink);
+    }
+  }
+
+  showResult(reply, fromLink) {
+    if (fromLink) this.fill(reply.params);
+    this.clearErrors();
+    this.result.innerHTML = reply.html; // escaped by Python
+    this.exports = reply.exports;
+    this.form.elements.namedItem("pue").placeholder = reply.pue.value;
+    this.setQuery(reply.query);
+  }
+
+  showErrors(errors, fromLink) {
+    this.clearErrors();
+    for (const { field, message } of errors) {
+      const control = fromLink ? null : this.form.elements.namedItem(field);
+      const slot = document.getElementById(`${field}-error`);
+      if (control && !control.disabled && slot) {
+        slot.textContent = message;
+        slot.hidden = false;
+        control.setAttribute("aria-invalid", "true");
+      } else if (fromLink) {
+        this.showFormError(
+          `This link could not be opened: ${message}. The form shows the example inputs instead.`,
+        );
+      } else {
+        this.showFormError(message);
+      }
+    }
+    if (fromLink) this.setQuery("");
+    else this.stale.hidden = false; // the estimate shown is the last valid one
+  }
+
+  showFormError(message) {
+    this.formError.textContent = message;
+    this.formError.hidden = false;
+  }
+
+  clearErrors() {
+    for (const slot of this.form.querySelectorAll(".mle-error")) {
+      slot.textContent = "";
+      slot.hidden = true;
+    }
+    for (const control of this.form.querySelectorAll("[aria-invalid]")) {
+      control.removeAttribute("aria-invalid");
+    }
+    this.stale.hidden = true;
+  }
+
+  setQuery(query) {
+    const url = new URL(location.href);
+    url.search = query;
+    history.replaceState(history.state, "", url);
+  }
+
+  // Show the inputs of a permalink (as checked by Python): the example form, then the
+  // link's choices; an optional field or a chosen alternative it leaves out is empty.
+  fill(params) {
+    this.form.reset();
+    for (const radio of this.form.querySelectorAll('input[type="radio"]')) {
+      if (Object.hasOwn(params, radio.value)) radio.checked = true;
+    }
+    const group = this.regionGroups.find((g) =>
+      [...g.querySelectorAll("option")].some((option) => option.value === params.region),
+    );
+    if (group) this.provider.value = group.dataset.provider;
+    this.syncRegions();
+    for (const name of this.parameters) {
+      const control = this.form.elements.namedItem(name);
+      if (!control) continue;
+      const chosen = this.form.querySelector(`input[type="radio"][value="${name}"]`)?.checked;
+      if (Object.hasOwn(params, name)) control.value = params[name];
+      else if ("optional" in control.dataset || chosen) control.value = "";
+    }
+    this.applyModes();
+  }
+
+  // Show the regions of the chosen provider only.
+  syncRegions() {
+    const current = this.region.value;
+    const group = this.regionGroups.find((g) => g.dataset.provider === this.provider.value);
+    this.region.replaceChildren(...group.cloneNode(true).children);
+    this.region.value = current;
+    if (this.region.selectedIndex < 0) this.region.selectedIndex = 0;
+  }
+
+  // Show and enable the field of each checked alternative, hide and disable the others.
+  applyModes() {
+    for (const field of this.form.querySelectorAll(".mle-field[data-group]")) {
+      const mode = this.form.elements.namedItem(`mode-${field.dataset.group}`).value;
+      const active = mode === field.dataset.mode;
+      field.hidden = !active;
+      for (const control of field.querySelectorAll("input, select")) control.disabled = !active;
+    }
+  }
+
+  async export(button) {
+    const text = this.exports[button.dataset.export];
+    if (button.dataset.action === "download") {
+      const url = URL.createObjectURL(new Blob([text], { type: button.dataset.type }));
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = button.dataset.filename;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      this.exportStatus.textContent = `Downloaded ${button.dataset.filename}.`;
+      return;
+    }
+    const what = button.textContent.replace(/^Copy /, "");
+    try {
+      await navigator.clipboard.writeText(text);
+      this.exportText.hidden = true;
+      this.exportStatus.textContent = `Copied to the clipboard: ${what}.`;
+    } catch {
+      this.exportText.value = text;
+      this.exportText.hidden = false;
+      this.exportText.select();
+      this.exportStatus.textContent = `The browser blocked the clipboard: the ${what} text is selected below, copy it with Ctrl+C.`;
+    }
+  }
+}
+
+function mount() {
+  view?.dispose();
+  view = null;
+  const form = document.getElementById("mle-form");
+  if (form) view = new CalculatorView(form);
+}
+
+if (window.document$) window.document$.subscribe(mount);
+else mount();

@@ -1,0 +1,131 @@
+"""Helpers of the browser tests: a guard on every page, opening pages, waiting for the
+live calculator, axe-core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from ml_emissions import web
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+READY_TIMEOUT_MS = 60_000  # Pyodide's cold start takes 5-10 s on a 2-core machine
+
+
+class Guard:
+    """What must never happen on a page: console errors, uncaught exceptions, dialogs
+    (``alert``) and requests to another origin."""
+
+    def __init__(self, site_url: str) -> None:
+        self.origin = site_url.rstrip("/")
+        self.problems: list[str] = []
+        self.requests: list[str] = []
+
+    def attach(self, page: Page) -> Page:
+        page.on("console", lambda message: message.type == "error" and self.problems.append(
+            f"console error on {page.url}: {message.text}"))
+        page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error.stack}"))
+        page.on("dialog", self._dialog)
+        page.on("request", lambda request: self._request(request.url))
+        return page
+
+    def _dialog(self, dialog: Any) -> None:
+        self.problems.append(f"dialog {dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def _request(self, url: str) -> None:
+        self.requests.append(url)
+        local = (url.startswith(self.origin + "/") or url.startswith("data:")
+                 or url.startswith(f"blob:{self.origin}/"))
+        if not local:
+            self.problems.append(f"request to another origin: {url}")
+
+    def check(self) -> None:
+        """Fail if anything was recorded since the last check."""
+        problems, self.problems = self.problems, []
+        assert not problems, "\n".join(problems)
+
+
+def open_page(context: BrowserContext, guard: Guard, url: str) -> Page:
+    """A new page of ``context``, watched by ``guard``, at ``url``."""
+    page = guard.attach(context.new_page())
+    page.goto(url)
+    return page
+
+
+def wait_ready(page: Page) -> None:
+    """Wait until the live calculator is ready (or failed: then fail with its status)."""
+    page.wait_for_function(
+        "['ready', 'failed'].includes(document.getElementById('mle-status')?.dataset.state)",
+        timeout=READY_TIMEOUT_MS)
+    status = page.locator("#mle-status")
+    assert status.get_attribute("data-state") == "ready", status.text_content()
+
+
+def new_context(browser: Browser, **kwargs: Any) -> BrowserContext:
+    """A browser context that may use the clipboard and download files."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900},
+                                  **kwargs)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    return context
+
+
+def axe_violations(page: Page, rules: list[str] | None = None) -> list[str]:
+    """axe-core's serious and critical violations on ``page`` (of ``rules`` only, if
+    given)."""
+    page.add_script_tag(path=str(AXE))
+    options: dict[str, Any] = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    results = page.evaluate("(options) => axe.run(document, options)", options)
+    return [f"{v['id']} ({v['impact']}): {v['help']}: "
+            + "; ".join(str(node["target"]) for node in v["nodes"][:5])
+            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+_SHOWS = """({html, search}) => {
+  const expected = document.createElement("template");
+  expected.innerHTML = html;
+  const result = document.getElementById("mle-result");
+  const same = result?.innerHTML === expected.innerHTML;
+  return same && (search === null || location.search === search);
+}"""
+
+
+def expect_html(page: Page, html: str, search: str | None = None,
+                timeout_ms: int = 10_000) -> None:
+    """Wait until the result panel shows ``html`` (as the browser parses it) and, unless
+    ``search`` is None, the address bar has the query ``search``."""
+    try:
+        page.wait_for_function(_SHOWS, arg={"html": html, "search": search}, timeout=timeout_ms)
+    except PlaywrightTimeoutError:
+        shown = page.locator("#mle-result .mle-headline").inner_text()
+        raise AssertionError(f"the page shows {shown!r} at {page.url}") from None
+
+
+def expect_result(page: Page, params: dict[str, str]) -> dict[str, Any]:
+    """Wait until the page shows the estimate of ``params`` as the engine computes it
+    here (``web.respond``), with its permalink in the address bar; return the reply."""
+    reply = web.respond(params)
+    assert reply["ok"], reply
+    expect_html(page, reply["html"], "?" + reply["query"])
+    return reply
+
+
+def follow(page: Page, url: str) -> None:
+    """Follow a link to ``url`` as a visitor would (Material's instant navigation) and
+    wait for the new page's content."""
+    page.evaluate("""(href) => {
+      document.querySelector("[data-md-component=container]").dataset.left = "yes";
+      const link = document.createElement("a");
+      link.href = href;
+      link.textContent = "test link";
+      document.querySelector(".md-content").append(link);
+      link.click();
+    }""", url)
+    page.wait_for_function(
+        "!document.querySelector('[data-md-component=container]').dataset.left")

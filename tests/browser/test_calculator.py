@@ -1,0 +1,368 @@
+"""The calculator page in Chromium: the live estimate for every kind of input, errors,
+exports, permalinks (good and hostile), keyboard use, and the page when Python cannot
+load.
+
+Expected values always come from the engine in this process (``web.respond``) or from
+the command line (``ml-emissions estimate``), never from numbers written here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from ml_emissions import web
+from tests.browser.pages import (
+    Guard,
+    axe_violations,
+    expect_html,
+    expect_result,
+    follow,
+    new_context,
+    open_page,
+    wait_ready,
+)
+
+CALCULATOR = "calculator/"
+ML_EMISSIONS = str(Path(sys.executable).with_name("ml-emissions"))
+DEFAULT = web.DEFAULT_PARAMS
+AWS_REGION = next(r["key"] for p in web.form_options()["providers"] if p["id"] == "aws"
+                  for r in p["regions"][1:])
+
+
+def cli(params: dict[str, str], fmt: str) -> str:
+    """What ``ml-emissions estimate`` prints for ``params`` in format ``fmt``."""
+    flags = [arg for name, value in params.items() for arg in (f"--{name}", value)]
+    done = subprocess.run([ML_EMISSIONS, "estimate", *flags, "--format", fmt],
+                          capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def changed(**changes: str | None) -> dict[str, str]:
+    """The default inputs with ``changes`` (None removes an input)."""
+    params = dict(DEFAULT)
+    for key, value in changes.items():
+        name = key.replace("_", "-")
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    return params
+
+
+def act(page: Page, actions: list[tuple[str, str, str]]) -> None:
+    """Do what a visitor does: ("fill", id, text), ("select", id, value), ("mode", param, "")
+    (choose the alternative that gives ``param``)."""
+    for action, target, value in actions:
+        if action == "fill":
+            page.fill(f"#{target}", value)
+        elif action == "select":
+            page.select_option(f"#{target}", value)
+        else:
+            page.click(f'label[for="choose-{target}"]')
+
+
+@pytest.fixture(scope="module")
+def live(browser: Browser, site_url: str) -> Iterator[tuple[Page, Guard, BrowserContext]]:
+    """The calculator page, loaded once (one Pyodide start for the module)."""
+    context = new_context(browser)
+    guard = Guard(site_url)
+    page = open_page(context, guard, site_url + CALCULATOR)
+    wait_ready(page)
+    yield page, guard, context
+    context.close()
+
+
+@pytest.fixture
+def calculator(live: tuple[Page, Guard, BrowserContext], site_url: str) -> Iterator[Page]:
+    """The live calculator with the example inputs: reopened by instant navigation (home,
+    then the calculator), which keeps the running worker."""
+    page, guard, _ = live
+    follow(page, site_url)
+    follow(page, site_url + CALCULATOR)
+    wait_ready(page)
+    yield page
+    guard.check()
+
+
+# -- each kind of input --------------------------------------------------------------------
+
+INPUT_CASES = [
+    ("hardware", [("fill", "hardware", "V100")], changed(hardware="V100")),
+    ("hardware-alias", [("fill", "hardware", "rtx 4090")], changed(hardware="rtx 4090")),
+    ("custom-watts", [("mode", "watts", ""), ("fill", "watts", "300")],
+     changed(hardware=None, watts="300")),
+    ("count", [("fill", "count", "3")], changed(count="3")),
+    ("count-left-empty", [("fill", "count", "")], changed(count=None)),
+    ("hours", [("fill", "hours", "100.5")], changed(hours="100.5")),
+    ("device-hours", [("mode", "device-hours", ""), ("fill", "device-hours", "500")],
+     changed(hours=None, device_hours="500")),
+    ("utilization", [("fill", "utilization", "0.6")], changed(utilization="0.6")),
+    ("measured-watts", [("mode", "measured-watts", ""), ("fill", "measured-watts", "250")],
+     changed(measured_watts="250")),
+    ("cpu-and-memory", [("fill", "cpu-watts", "150"), ("fill", "memory-gb", "256")],
+     changed(cpu_watts="150", memory_gb="256")),
+    ("region-of-another-provider", [("select", "provider", "aws"),
+                                    ("select", "region", AWS_REGION)],
+     changed(region=AWS_REGION)),
+    ("zone", [("mode", "zone", ""), ("fill", "zone", "FR")], changed(region=None, zone="FR")),
+    ("country-name", [("mode", "zone", ""), ("fill", "zone", "Canada")],
+     changed(region=None, zone="Canada")),
+    ("intensity", [("mode", "intensity", ""), ("fill", "intensity", "250")],
+     changed(region=None, intensity="250")),
+    ("pue", [("fill", "pue", "1.4")], changed(pue="1.4")),
+    ("runs", [("fill", "runs", "20")], changed(runs="20")),
+    ("development-hours", [("mode", "development-hours", ""),
+                           ("fill", "development-hours", "1000")],
+     changed(development_hours="1000")),
+    ("training-type", [("select", "training-type", "fine-tuning")],
+     changed(training_type="fine-tuning")),
+]
+
+
+@pytest.mark.parametrize(("actions", "params"), [c[1:] for c in INPUT_CASES],
+                         ids=[c[0] for c in INPUT_CASES])
+def test_each_input_updates_the_estimate(calculator: Page, actions: list[tuple[str, str, str]],
+                                         params: dict[str, str]) -> None:
+    act(calculator, actions)
+    reply = expect_result(calculator, params)
+    expect(calculator.locator("#pue")).to_have_attribute("placeholder", reply["pue"]["value"])
+
+
+def test_recalculation_takes_well_under_a_second(calculator: Page) -> None:
+    elapsed_ms = calculator.evaluate("""async () => {
+      const result = document.getElementById("mle-result");
+      const changed = new Promise((resolve) =>
+        new MutationObserver((_, observer) => { observer.disconnect(); resolve(); })
+          .observe(result, {childList: true}));
+      const hours = document.getElementById("hours");
+      const started = performance.now();
+      hours.value = "37";
+      hours.dispatchEvent(new Event("input", {bubbles: true}));
+      await changed;
+      return performance.now() - started;
+    }""")
+    expect_result(calculator, changed(hours="37"))
+    assert elapsed_ms < 1000
+
+
+def test_the_region_list_follows_the_provider(calculator: Page) -> None:
+    calculator.select_option("#provider", "aws")
+    regions = calculator.eval_on_selector_all("#region option", "els => els.map(e => e.value)")
+    expected = next(p for p in web.form_options()["providers"] if p["id"] == "aws")["regions"]
+    assert regions == [r["key"] for r in expected]
+    expect_result(calculator, changed(region=expected[0]["key"]))
+
+
+def test_the_form_works_with_the_keyboard(calculator: Page) -> None:
+    calculator.focus("#choose-hours")
+    calculator.keyboard.press("ArrowRight")
+    expect(calculator.locator("#choose-device-hours")).to_be_checked()
+    outline = calculator.eval_on_selector('label[for="choose-device-hours"]',
+                                          "e => getComputedStyle(e).outlineStyle")
+    assert outline != "none"  # the focused choice is visibly marked
+    calculator.keyboard.press("Tab")
+    assert calculator.evaluate("document.activeElement.id") == "device-hours"
+    assert calculator.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    calculator.keyboard.type("500")
+    expect_result(calculator, changed(hours=None, device_hours="500"))
+
+
+# -- errors --------------------------------------------------------------------------------
+
+# (field, what the visitor does, the inputs then): each from the example with 12 hours
+ERROR_CASES = [
+    ("hours", [("fill", "hours", "-2")], {"hours": "-2"}),
+    ("hours", [("fill", "hours", "abc")], {"hours": "abc"}),
+    ("count", [("fill", "count", "1.5")], {"count": "1.5"}),
+    ("count", [("fill", "count", "1e999")], {"count": "1e999"}),
+    ("hardware", [("fill", "hardware", "A100-80G-SMX")], {"hardware": "A100-80G-SMX"}),
+    ("zone", [("mode", "zone", ""), ("fill", "zone", "Frence")],
+     {"region": None, "zone": "Frence"}),
+    ("pue", [("fill", "pue", "0.5")], {"pue": "0.5"}),
+    ("utilization", [("fill", "utilization", "2")], {"utilization": "2"}),
+]
+
+
+@pytest.mark.parametrize(("field", "actions", "changes"), ERROR_CASES,
+                         ids=[f"{c[0]}={c[1][-1][2]}" for c in ERROR_CASES])
+def test_a_bad_input_is_explained_next_to_it_and_the_last_estimate_stays(
+        calculator: Page, field: str, actions: list[tuple[str, str, str]],
+        changes: dict[str, str | None]) -> None:
+    calculator.fill("#hours", "12")
+    expect_result(calculator, changed(hours="12"))
+    act(calculator, actions)
+    bad = web.respond(changed(**{"hours": "12", **changes}))
+    assert not bad["ok"]
+    (error,) = bad["errors"]
+    assert error["field"] == field
+    expect(calculator.locator(f"#{field}-error")).to_have_text(error["message"])
+    expect(calculator.locator(f"#{field}")).to_have_attribute("aria-invalid", "true")
+    expect(calculator.locator("#mle-stale")).to_be_visible()
+    expect(calculator.locator("#form-error")).to_be_hidden()
+    expect_result(calculator, changed(hours="12"))  # the last good estimate and permalink
+
+
+def test_fixing_the_input_clears_the_error(calculator: Page) -> None:
+    calculator.fill("#hours", "-2")
+    expect(calculator.locator("#hours-error")).to_be_visible()
+    calculator.fill("#hours", "5")
+    expect_result(calculator, changed(hours="5"))
+    expect(calculator.locator("#hours-error")).to_be_hidden()
+    expect(calculator.locator("#hours")).not_to_have_attribute("aria-invalid", "true")
+    expect(calculator.locator("#mle-stale")).to_be_hidden()
+
+
+def test_the_page_with_results_and_errors_has_no_serious_accessibility_violation(
+        calculator: Page) -> None:
+    calculator.fill("#hours", "-2")
+    expect(calculator.locator("#hours-error")).to_be_visible()
+    assert axe_violations(calculator) == []
+
+
+# -- exports -------------------------------------------------------------------------------
+
+EXPORT_PARAMS = {"hardware": "V100", "count": "4", "device-hours": "500", "zone": "FR",
+                 "runs": "20", "training-type": "fine-tuning"}
+
+
+def test_every_export_equals_the_command_line(calculator: Page) -> None:
+    act(calculator, [("fill", "hardware", "V100"), ("fill", "count", "4"),
+                     ("mode", "device-hours", ""), ("fill", "device-hours", "500"),
+                     ("mode", "zone", ""), ("fill", "zone", "FR"), ("fill", "runs", "20"),
+                     ("select", "training-type", "fine-tuning")])
+    expect_result(calculator, EXPORT_PARAMS)
+    copies = calculator.locator('button[data-action="copy"]')
+    assert copies.count() == 5
+    for index in range(copies.count()):
+        button = copies.nth(index)
+        fmt = button.get_attribute("data-export") or ""
+        calculator.evaluate("navigator.clipboard.writeText('')")
+        button.click()
+        expect(calculator.locator("#mle-export-status")).to_contain_text("Copied")
+        assert calculator.evaluate("navigator.clipboard.readText()") == cli(EXPORT_PARAMS, fmt)
+    for fmt in ("json", "csv"):
+        with calculator.expect_download() as download:
+            calculator.click(f'button[data-action="download"][data-export="{fmt}"]')
+        assert download.value.suggested_filename == f"ml-emissions-estimate.{fmt}"
+        saved = Path(download.value.path()).read_bytes()
+        assert saved == cli(EXPORT_PARAMS, fmt).encode("utf-8")
+
+
+# -- permalinks ----------------------------------------------------------------------------
+
+def test_a_permalink_reopens_the_inputs_and_the_command_line_reads_it(
+        calculator: Page, live: tuple[Page, Guard, BrowserContext]) -> None:
+    act(calculator, [("fill", "hardware", "V100"), ("fill", "count", "4"),
+                     ("mode", "device-hours", ""), ("fill", "device-hours", "500"),
+                     ("select", "provider", "aws"), ("select", "region", AWS_REGION),
+                     ("mode", "measured-watts", ""), ("fill", "measured-watts", "210"),
+                     ("fill", "pue", "1.2"), ("mode", "development-hours", ""),
+                     ("fill", "development-hours", "1000")])
+    params = {"hardware": "V100", "count": "4", "device-hours": "500", "region": AWS_REGION,
+              "measured-watts": "210", "pue": "1.2", "development-hours": "1000"}
+    reply = expect_result(calculator, params)
+    url = calculator.url
+    done = subprocess.run([ML_EMISSIONS, "estimate", "--from-url", url, "--format", "json"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout == reply["exports"]["json"]
+
+    _, guard, context = live
+    opened = open_page(context, guard, url)  # a new visit: Python starts again
+    wait_ready(opened)
+    expect_result(opened, params)
+    for name, value in params.items():
+        expect(opened.locator(f"#{name}")).to_have_value(value)
+        expect(opened.locator(f"#{name}")).to_be_enabled()
+    for choice in ("device-hours", "measured-watts", "development-hours", "region"):
+        expect(opened.locator(f"#choose-{choice}")).to_be_checked()
+    expect(opened.locator("#provider")).to_have_value("aws")
+    expect(opened.locator("#count")).to_have_value("4")
+    expect(opened.locator("#utilization")).to_be_disabled()
+    opened.close()
+
+
+HOSTILE_LINKS = [
+    "?hardware=V100&hours=1&zone=<img src=x onerror=alert(1)>",
+    "?zone=<img src=x onerror=alert(1)>",
+    "?hardware=<script>alert(1)</script>&hours=1&zone=FR",
+    "?hardware=V100&count=1e999&hours=1&zone=FR",
+    "?evil=1",
+    "?hardware=V100&hours=abc&zone=FR",
+    "?hardware=V100&hours=1&hours=2&zone=FR",
+    "?hardware=V100&hours=1&zone=FR&" + "&".join(f"x{i}=1" for i in range(40)),
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_LINKS)
+def test_a_bad_or_hostile_permalink_shows_a_message_and_the_example(
+        calculator: Page, site_url: str, query: str) -> None:
+    follow(calculator, site_url)
+    follow(calculator, site_url + CALCULATOR + query)
+    reply = json.loads(web.calculate_query(query))
+    assert reply["ok"] is False
+    message = reply["errors"][0]["message"]
+    expect(calculator.locator("#form-error")).to_have_text(
+        f"This link could not be opened: {message}. The form shows the example inputs instead.")
+    expect_html(calculator, web.respond(DEFAULT)["html"], search="")
+    for name, value in DEFAULT.items():
+        expect(calculator.locator(f"#{name}")).to_have_value(value)
+    assert calculator.locator("img[src=x], #mle-form script, #form-error *").count() == 0
+    expect(calculator.locator("#mle-status")).to_have_attribute("data-state", "ready")
+
+
+def test_a_hostile_permalink_opened_directly(live: tuple[Page, Guard, BrowserContext],
+                                             site_url: str) -> None:
+    _, guard, context = live
+    query = "?hardware=V100&hours=1&zone=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"
+    page = open_page(context, guard, site_url + CALCULATOR + query)
+    wait_ready(page)
+    expect(page.locator("#form-error")).to_contain_text("This link could not be opened")
+    expect(page.locator("#form-error")).to_contain_text("<img src=x onerror=alert(1)>")
+    assert page.locator("img[src=x]").count() == 0
+    assert page.evaluate("location.search") == ""
+    page.close()
+    guard.check()
+
+
+# -- without Python, without JavaScript ----------------------------------------------------
+
+def test_without_webassembly_the_first_estimate_and_its_exports_stay(
+        browser: Browser, site_url: str) -> None:
+    context = new_context(browser)
+    guard = Guard(site_url)
+    page = guard.attach(context.new_page())
+    page.route("**/*.wasm", lambda route: route.abort())
+    page.goto(site_url + CALCULATOR)
+    page.wait_for_function("document.getElementById('mle-status').dataset.state === 'failed'",
+                           timeout=60_000)
+    expect(page.locator("#mle-status")).to_contain_text("could not start")
+    expect(page.locator("#mle-status")).to_contain_text("starting the Python runtime")
+    expect_html(page, web.respond(DEFAULT)["html"])
+    page.click('button[data-export="json"][data-action="copy"]')
+    expect(page.locator("#mle-export-status")).to_contain_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == cli(DEFAULT, "json")
+    context.close()
+    guard.check()
+
+
+def test_without_javascript_the_first_estimate_is_in_the_page(
+        browser: Browser, site_url: str, site_dir: Path) -> None:
+    html = (site_dir / "calculator" / "index.html").read_text(encoding="utf-8")
+    reply = web.respond(DEFAULT)
+    assert reply["html"] in html
+    context = browser.new_context(java_script_enabled=False)
+    guard = Guard(site_url)
+    page = open_page(context, guard, site_url + CALCULATOR)
+    expect(page.locator("#mle-result .mle-co2e")).to_be_visible()
+    expect(page.locator("#mle-status")).to_have_attribute("data-state", "static")
+    for name, value in DEFAULT.items():
+        expect(page.locator(f"#{name}")).to_have_value(value)
+    context.close()
+    guard.check()

@@ -1,0 +1,98 @@
+"""Every page of the site in Chromium, in both colour schemes: no console error, no
+request to another origin, no serious or critical axe-core violation (all rules in the
+light scheme, the colour rules in the dark one); and the calculator through Material's
+instant navigation, to it and away from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, expect
+
+from ml_emissions import web
+from tests.browser.pages import (
+    ROOT,
+    Guard,
+    axe_violations,
+    expect_result,
+    new_context,
+    open_page,
+    wait_ready,
+)
+
+
+def _page_url(source: str) -> str:
+    """The site path of the page built from ``docs/<source>`` (directory URLs)."""
+    path = source.removesuffix(".md")
+    if path == "index" or path.endswith("/index"):
+        return path.removesuffix("index")
+    return path + "/"
+
+
+PAGES = [*sorted(_page_url(p.relative_to(ROOT / "docs").as_posix())
+                 for p in (ROOT / "docs").rglob("*.md")), "404.html"]
+
+
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+@pytest.fixture(scope="module")
+def light_context(browser: Browser) -> Iterator[BrowserContext]:
+    context = new_context(browser, color_scheme="light")
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_local_clean_and_accessible(light_context: BrowserContext, guard: Guard,
+                                            site_url: str, path: str) -> None:
+    page = open_page(light_context, guard, site_url + path)
+    page.wait_for_load_state("load")
+    assert axe_violations(page) == []
+    page.click('label[title="Switch to dark mode"]')  # the palette toggle of the header
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    assert axe_violations(page, COLOUR_RULES) == []
+    page.click('label[title="Switch to light mode"]')  # as it was, for the next page
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "default")
+    page.close()
+
+
+def test_the_guard_sees_dialogs_and_other_origins(shared_context: BrowserContext,
+                                                  site_url: str) -> None:
+    guard = Guard(site_url)
+    page = open_page(shared_context, guard, site_url)
+    page.evaluate("alert('hello')")
+    page.evaluate("fetch('http://example.invalid/x').catch(() => {})")
+    page.wait_for_timeout(200)
+    page.close()
+    assert any(p.startswith("dialog alert: hello") for p in guard.problems)
+    assert any("another origin: http://example.invalid/x" in p for p in guard.problems)
+
+
+def test_instant_navigation_to_and_from_the_calculator(shared_context: BrowserContext,
+                                                       guard: Guard, site_url: str) -> None:
+    page = open_page(shared_context, guard, site_url)
+    page.evaluate("window.sameDocument = true")  # gone if a link reloads the page
+    page.get_by_role("link", name="Open the calculator").click()  # the home page's button
+    page.wait_for_url(site_url + "calculator/")
+    wait_ready(page)
+    page.fill("#hours", "48")
+    expect_result(page, {**web.DEFAULT_PARAMS, "hours": "48"})
+
+    page.click(".md-header__button.md-logo")  # home, and back to the calculator
+    page.wait_for_url(site_url)
+    expect(page.locator("#mle-form")).to_have_count(0)
+    page.go_back()
+    page.wait_for_url("**/calculator/?*")
+    wait_ready(page)
+    expect_result(page, {**web.DEFAULT_PARAMS, "hours": "48"})  # reopened from the URL
+    expect(page.locator("#hours")).to_have_value("48")
+    page.fill("#count", "2")
+    expect_result(page, {**web.DEFAULT_PARAMS, "hours": "48", "count": "2"})
+
+    # one document, one worker, one Python start for the whole visit
+    assert page.evaluate("window.sameDocument") is True
+    assert sum(u.endswith("/javascripts/calculator-worker.js") for u in guard.requests) == 1
+    assert sum(u.endswith("/pyodide/pyodide.asm.wasm") for u in guard.requests) == 1
+    page.close()
