@@ -25,11 +25,13 @@ def build_wheel(out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", tmp,
              str(ROOT)],
-            check=True, env=env, stdout=subprocess.DEVNULL,
+            env=env, capture_output=True, text=True, check=False,
         )
+        if done.returncode != 0:  # progress lines are noise; show them only on failure
+            raise RuntimeError(f"building the wheel failed:\n{done.stdout}{done.stderr}")
         (wheel,) = Path(tmp).glob("ml_emissions-*-py3-none-any.whl")
         target = out_dir / wheel.name
         target.write_bytes(wheel.read_bytes())

@@ -89,9 +89,11 @@ def test_from_url_reproduces_a_permalink(capsys: pytest.CaptureFixture[str]) -> 
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["estimate", *A100], "error: --region: missing; expected one of --region, --zone"),
+        (["estimate", *A100],
+         "error: --region: missing; expected one of --region, --zone or --intensity"),
         (["estimate", *A100, "--zone", "FR", "--region", "gcp:us-central1"],
-         "error: --zone: region and zone given together"),
+         "error: --zone: --region and --zone given together; expected only one of --region, "
+         "--zone or --intensity"),
         (["estimate", "--hardware", "A100 80GB SMX", "--hours", "1", "--zone", "FR"],
          "error: --hardware: 'A100 80GB SMX' is not valid"),
         (["estimate", "--watts", "100", "--hours", "-4", "--zone", "FR"],
@@ -111,6 +113,10 @@ def test_from_url_reproduces_a_permalink(capsys: pytest.CaptureFixture[str]) -> 
         (["estimate", "--from-url", "?hours=1&watts=1&zone=FR&evil=1"],
          "error: --evil: '1' is not valid; expected one of the parameters"),
         (["regions", "nowhere"], "error: --provider: 'nowhere' is not valid"),
+        (["estimate", "--from-url", "?" + "&".join(f"k{i}=1" for i in range(40))],
+         "error: --from-url: '40 parameters' is not valid; expected at most 16 parameters"),
+        (["estimate", "--from-url", "?hours=1&hours=2"],
+         "error: --from-url: 'hours' is not valid; expected each parameter once"),
         (["frobnicate"], "error: argument command: invalid choice"),
     ],
 )

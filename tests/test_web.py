@@ -101,7 +101,7 @@ def test_a_permalink_reads_as_the_command_line_reads_it(
 @pytest.mark.parametrize(("query", "field", "message"), [
     ("?evil=1", "form", "evil: '1' is not valid; expected one of the parameters"),
     ("?hardware=V100&hours=1&hours=2&zone=FR", "form", "expected each parameter once"),
-    ("?" + "&".join(f"x{i}=1" for i in range(40)), "form", "too many parameters"),
+    ("?" + "&".join(f"x{i}=1" for i in range(40)), "form", "expected at most 16 parameters"),
     ("?hardware=V100&hours=abc&zone=FR", "hours", "Hours per run: 'abc' is not valid"),
     ("?hardware=V100&count=1e999&hours=1&zone=FR", "count", "Number of devices: '1e999'"),
     ("?hardware=V100&hours=1&zone=%3Cimg%20src%3Dx%3E", "zone", "'<img src=x>' is not valid"),
@@ -122,3 +122,14 @@ def test_form_options_give_what_an_empty_field_means() -> None:
         "utilization": number(catalog.constant("default_utilization").value)}
     assert set(options["placeholders"]) <= set(options["parameters"])
     assert options["training_types"] == ["pre-training", "fine-tuning"]
+
+
+def test_web_messages_name_fields_by_their_form_labels() -> None:
+    reply = web.respond({"watts": "300", "hours": "2"})
+    assert reply["errors"] == [{"field": "region", "message":
+                                "Cloud region: missing; expected one of Cloud region, "
+                                "Grid zone or country or Carbon intensity (gCO2e/kWh)"}]
+    reply = web.respond({"watts": "300", "hours": "2", "device-hours": "3", "zone": "FR"})
+    assert reply["errors"][0]["message"] == (
+        "Device-hours per run: Hours per run and Device-hours per run given together; "
+        "expected only one of Hours per run or Device-hours per run")

@@ -12,7 +12,6 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
-from urllib.parse import parse_qsl, urlsplit
 
 from . import formatting as fmt
 from ._version import __version__
@@ -20,7 +19,7 @@ from .catalog import Catalog, Hardware, Region, Zone, load_catalog, normalize_na
 from .citation import PAPER_BIBTEX, tool_bibtex
 from .engine import estimate
 from .errors import InputError
-from .job import PARAMETERS, TRAINING_TYPES, Job
+from .job import PARAMETERS, TRAINING_TYPES, Job, params_from_query
 from .reports import FORMATS, render
 from .resolve import region_intensity, resolve_pue
 
@@ -65,20 +64,8 @@ def _flag(field: str) -> str:
     return "--" + field.replace("_", "-")
 
 
-def _params_from_url(url: str) -> dict[str, str]:
-    """The job parameters of a calculator permalink (its query string)."""
-    query = urlsplit(url).query if "?" in url or "://" in url else url
-    pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=len(PARAMETERS) + 1)
-    params: dict[str, str] = {}
-    for key, value in pairs:
-        if key in params:
-            raise InputError(key, value, "each parameter once")
-        params[key] = value
-    return params
-
-
 def _cmd_estimate(args: argparse.Namespace) -> str:
-    params = _params_from_url(args.from_url) if args.from_url else {}
+    params = params_from_query(args.from_url) if args.from_url else {}
     for field in PARAMETERS:
         value = getattr(args, field)
         if value is not None:
@@ -206,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         label = error.field if error.field.startswith("-") else _flag(error.field)
         hint = f" ({error.hint})" if error.hint else ""
-        print(f"error: {error.describe(label)}{hint}", file=sys.stderr)
+        print(f"error: {error.describe(label, _flag)}{hint}", file=sys.stderr)
         return USAGE_ERROR
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)

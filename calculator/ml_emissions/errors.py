@@ -8,9 +8,19 @@ the browser) turn ``field`` into their own label (``--device-hours``, a form fie
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 __all__ = ["ConflictingInputError", "InputError", "MissingInputError", "UnknownNameError"]
+
+
+def _identity(name: str) -> str:
+    return name
+
+
+def one_of(names: Sequence[str]) -> str:
+    """``["a", "b", "c"]`` -> ``"a, b or c"``."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 class InputError(ValueError):
@@ -45,8 +55,9 @@ class InputError(ValueError):
         self.hint = hint
         super().__init__(self.describe(field))
 
-    def describe(self, label: str) -> str:
-        """Return the message with ``label`` naming the field (e.g. ``--hours``)."""
+    def describe(self, label: str, name: Callable[[str], str] = _identity) -> str:
+        """The message with ``label`` naming the field (e.g. ``--hours``); ``name``
+        turns other field names into the front end's labels (e.g. ``--device-hours``)."""
         text = f"{label}: {self.value!r} is not valid; expected {self.allowed}"
         if self.suggestions:
             text += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
@@ -58,14 +69,27 @@ class UnknownNameError(InputError):
 
 
 class MissingInputError(InputError):
-    """A required input (duration, location, hardware) was not given."""
+    """A required input was not given: one of ``alternatives`` (field names) is needed."""
 
-    def describe(self, label: str) -> str:
-        return f"{label}: missing; expected {self.allowed}"
+    def __init__(self, field: str, alternatives: Sequence[str]) -> None:
+        self.alternatives = tuple(alternatives)
+        super().__init__(field, None, "one of " + one_of(self.alternatives))
+
+    def describe(self, label: str, name: Callable[[str], str] = _identity) -> str:
+        alternatives = one_of([name(a) for a in self.alternatives])
+        return f"{label}: missing; expected one of {alternatives}"
 
 
 class ConflictingInputError(InputError):
-    """Two inputs that exclude each other were both given (e.g. two locations)."""
+    """Inputs that exclude each other were given together (e.g. two locations)."""
 
-    def describe(self, label: str) -> str:
-        return f"{label}: {self.value} given together; expected {self.allowed}"
+    def __init__(self, field: str, given: Sequence[str], alternatives: Sequence[str]) -> None:
+        self.given = tuple(given)
+        self.alternatives = tuple(alternatives)
+        super().__init__(field, " and ".join(self.given),
+                         "only one of " + one_of(self.alternatives))
+
+    def describe(self, label: str, name: Callable[[str], str] = _identity) -> str:
+        given = " and ".join(name(g) for g in self.given)
+        alternatives = one_of([name(a) for a in self.alternatives])
+        return f"{label}: {given} given together; expected only one of {alternatives}"

@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from urllib.parse import parse_qsl, urlsplit
 
 from .catalog import load_catalog
 from .errors import ConflictingInputError, InputError, MissingInputError
 
-__all__ = ["PARAMETERS", "TRAINING_TYPES", "Job"]
+__all__ = ["PARAMETERS", "TRAINING_TYPES", "Job", "params_from_query"]
 
 TRAINING_TYPES = ("pre-training", "fine-tuning")
 
@@ -60,14 +61,14 @@ def _check_integer(field: str, value: object, *, maximum: int) -> int:
     return int(value)
 
 
-def _exactly_one(given: dict[str, object], allowed: str, *, required: bool = True) -> None:
+def _exactly_one(given: dict[str, object], *, required: bool = True) -> None:
+    """Raise unless exactly one (or, if not ``required``, at most one) of the fields
+    ``given`` (name -> value) has a value."""
     present = [name for name, value in given.items() if value is not None]
     if len(present) > 1:
-        raise ConflictingInputError(
-            present[1], " and ".join(present), f"only one of {allowed}"
-        )
+        raise ConflictingInputError(present[1], present, list(given))
     if required and not present:
-        raise MissingInputError(next(iter(given)), None, f"one of {allowed}")
+        raise MissingInputError(next(iter(given)), list(given))
 
 
 @dataclass(frozen=True)
@@ -141,21 +142,15 @@ class Job:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 raise InputError(name, value, "a non-empty name")
-        if self.measured_watts is None:
-            _exactly_one({"hardware": self.hardware, "watts": self.watts},
-                         "--hardware or --watts")
-        else:
-            _exactly_one({"hardware": self.hardware, "watts": self.watts},
-                         "--hardware or --watts", required=False)
-        _exactly_one({"hours": self.hours, "device_hours": self.device_hours},
-                     "--hours or --device-hours")
+        _exactly_one({"hardware": self.hardware, "watts": self.watts},
+                     required=self.measured_watts is None)
+        _exactly_one({"hours": self.hours, "device_hours": self.device_hours})
         _exactly_one({"utilization": self.utilization, "measured_watts": self.measured_watts},
-                     "--utilization or --measured-watts", required=False)
-        _exactly_one({"region": self.region, "zone": self.zone, "intensity": self.intensity},
-                     "--region, --zone or --intensity")
+                     required=False)
+        _exactly_one({"region": self.region, "zone": self.zone, "intensity": self.intensity})
         if self.development_hours is not None and self.runs != 1:
-            raise ConflictingInputError("development_hours", "runs and development_hours",
-                                        "only one of --runs or --development-hours")
+            raise ConflictingInputError("development_hours", ["runs", "development_hours"],
+                                        ["runs", "development_hours"])
         if self.training_type not in TRAINING_TYPES:
             raise InputError("training_type", self.training_type,
                              "one of " + ", ".join(TRAINING_TYPES))
@@ -283,3 +278,24 @@ PARAMETERS: dict[str, type] = {
 }
 """Every input field and its type: the CLI flags and permalink keys are these names
 with ``-`` for ``_``."""
+
+
+def params_from_query(link: str) -> dict[str, str]:
+    """The job parameters of a calculator permalink: a URL, or its query string with or
+    without the ``?``. Values stay text (see :meth:`Job.from_params`).
+
+    Raises :class:`~ml_emissions.errors.InputError` (field ``from_url``) for a repeated
+    key or more keys than there are parameters.
+    """
+    query = urlsplit(link).query if "://" in link or link.startswith("?") else link
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=len(PARAMETERS))
+    except ValueError:
+        raise InputError("from_url", f"{query.count('&') + 1} parameters",
+                         f"at most {len(PARAMETERS)} parameters") from None
+    params: dict[str, str] = {}
+    for key, value in pairs:
+        if key in params:
+            raise InputError("from_url", key, "each parameter once")
+        params[key] = value
+    return params

@@ -15,10 +15,9 @@ from urllib.parse import urlencode
 
 from . import formatting as fmt
 from .catalog import Catalog, load_catalog
-from .cli import _params_from_url
 from .engine import estimate
 from .errors import InputError
-from .job import PARAMETERS, TRAINING_TYPES, Job
+from .job import PARAMETERS, TRAINING_TYPES, Job, params_from_query
 from .reports import FORMATS, render
 from .result_html import estimate_html
 
@@ -64,6 +63,12 @@ FIELD_LABELS: dict[str, str] = {
 _MAX_REQUEST_CHARS = 10_000
 
 
+def _label(field: str) -> str:
+    """The form label of a Job field or parameter name."""
+    name = field.replace("_", "-")
+    return FIELD_LABELS.get(name, name)
+
+
 def _error(field: str, message: str) -> dict[str, Any]:
     return {"ok": False, "errors": [{"field": field, "message": message}]}
 
@@ -85,7 +90,8 @@ def respond(params: dict[str, str], catalog: Catalog | None = None) -> dict[str,
     except InputError as error:
         field = error.field.replace("_", "-")
         label = FIELD_LABELS.get(field, field)
-        return _error(field if field in FIELD_LABELS else "form", error.describe(label))
+        return _error(field if field in FIELD_LABELS else "form",
+                      error.describe(label, _label))
     params = job.to_params()
     query = urlencode(params)
     if job.region is not None:
@@ -124,11 +130,9 @@ def calculate_query(query: str) -> str:
     if len(query) > _MAX_REQUEST_CHARS:
         return json.dumps(_error("form", "the link is too long"))
     try:
-        params = _params_from_url(query if query.startswith("?") else "?" + query)
+        params = params_from_query(query if query.startswith("?") else "?" + query)
     except InputError as error:
-        return json.dumps(_error("form", error.describe(error.field)), ensure_ascii=False)
-    except ValueError:  # more fields than there are parameters
-        return json.dumps(_error("form", "the link has too many parameters"))
+        return json.dumps(_error("form", error.describe("link")), ensure_ascii=False)
     return json.dumps(respond(params), ensure_ascii=False)
 
 

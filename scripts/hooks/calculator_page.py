@@ -255,7 +255,7 @@ def _runtime_urls(files: Files) -> tuple[str, str]:
     wheels = [f for f in files if f.src_uri.endswith("-py3-none-any.whl")]
     if len(runtime) != 1 or len(wheels) != 1:
         raise PluginError("calculator page: the site must hold the Pyodide runtime and one "
-                          "wheel (hooks pyodide_runtime.py and calculator_wheel.py)")
+                          "wheel (hooks npm_assets.py and calculator_wheel.py)")
     digest = hashlib.sha256(wheels[0].content_bytes).hexdigest()[:16]
     return runtime[0].url.rpartition("/")[0] + "/", f"{wheels[0].url}?sha256={digest}"
 

@@ -16,7 +16,8 @@ from mkdocs.exceptions import PluginError
 
 import ml_emissions
 from ml_emissions import web
-from scripts.hooks import calculator_page, pyodide_runtime
+from scripts.hooks import calculator_page
+from scripts.hooks import npm_assets as pyodide_runtime
 from tests.browser.pages import ROOT
 
 PYODIDE_PACKAGE = ROOT / "node_modules" / "pyodide"
@@ -71,7 +72,7 @@ def test_an_unknown_marker_fails_the_site_build(tmp_path: Path) -> None:
     (tmp_path / "docs" / "index.md").write_text("# Page\n\n<!-- calculator:typo -->\n")
     (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
     hooks = "\n".join(f"  - {ROOT / 'scripts' / 'hooks' / name}" for name in
-                      ("pyodide_runtime.py", "calculator_wheel.py", "calculator_page.py"))
+                      ("npm_assets.py", "calculator_wheel.py", "calculator_page.py"))
     (tmp_path / "mkdocs.yml").write_text(f"site_name: t\nstrict: true\nhooks:\n{hooks}\n")
     done = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--strict"],
                           cwd=tmp_path, capture_output=True, text=True, check=False)

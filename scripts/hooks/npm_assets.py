@@ -1,0 +1,78 @@
+"""MkDocs hook: ship the front-end files the site needs from ``node_modules`` (installed
+by ``npm ci`` from ``package-lock.json``), so the site makes no request to another origin.
+
+* the Pyodide runtime -> ``pyodide/``: only what ``loadPyodide({indexURL})`` fetches; the
+  calculator needs no Pyodide package, so no package wheel is shipped;
+* KaTeX -> ``assets/katex/``: the script, the stylesheet and its WOFF2 fonts (every
+  browser the site supports reads WOFF2, so the stylesheet's other formats are never
+  requested).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+
+@dataclass(frozen=True)
+class Vendored:
+    """Files of one npm package (globs relative to ``source``) and where they go."""
+
+    source: str  # under node_modules/
+    target: str  # under the site root
+    patterns: tuple[str, ...]
+
+
+RUNTIME_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
+"""The files ``loadPyodide({indexURL})`` fetches from ``indexURL``."""
+
+SITE_DIR = "pyodide"
+"""Where the runtime goes in the site (the worker's ``indexURL``)."""
+
+VENDORED = (
+    Vendored("pyodide", SITE_DIR, RUNTIME_FILES),
+    Vendored("katex/dist", "assets/katex", ("katex.min.js", "katex.min.css", "fonts/*.woff2")),
+)
+
+
+def package_files(node_modules: Path, package: Vendored) -> list[Path]:
+    """The files of ``package`` in ``node_modules``; raise a :class:`PluginError` that
+    says to run ``npm ci`` if one is missing."""
+    source = node_modules / package.source
+    found: list[Path] = []
+    missing: list[str] = []
+    for pattern in package.patterns:
+        matches = sorted(source.glob(pattern))
+        found += matches
+        if not matches:
+            missing.append(pattern)
+    if missing:
+        raise PluginError(
+            f"{', '.join(missing)} missing from {source}: run 'npm ci' (or 'make site') first"
+        )
+    return found
+
+
+def runtime_files(source: Path) -> list[Path]:
+    """The Pyodide runtime files in ``source`` (``node_modules/pyodide``)."""
+    return package_files(source.parent, Vendored(source.name, SITE_DIR, RUNTIME_FILES))
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    node_modules = Path(config.config_file_path).parent / "node_modules"
+    for package in VENDORED:
+        source = node_modules / package.source
+        for path in package_files(node_modules, package):
+            site_path = f"{package.target}/{path.relative_to(source).as_posix()}"
+            files.append(File.generated(config, site_path, abs_src_path=str(path)))
+    return files

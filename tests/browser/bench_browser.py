@@ -1,0 +1,111 @@
+"""Browser figures for ``make bench`` (not a test: nothing here asserts a time).
+
+A cold browser context opens the calculator page of a built site served on 127.0.0.1 and
+records, from the page itself: when the first estimate is in the DOM (it is prerendered,
+so at first contentful paint), when the live calculator is ready, the main thread's long
+tasks during start-up, the bytes transferred for the page (worker fetches included), and
+the latency of 50 recalculations (input event to updated result, the page's debounce
+included).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import socket
+import statistics
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+# Installed before the page's own scripts: long tasks and the moment the status turns ready.
+PROBE = """
+window.__longTasks = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+}).observe({type: "longtask", buffered: true});
+document.addEventListener("DOMContentLoaded", () => {
+  window.__resultAtDomReady = !!document.querySelector("#mle-result .mle-headline");
+  const status = document.getElementById("mle-status");
+  if (!status) return;
+  new MutationObserver(() => {
+    if (status.dataset.state === "ready" && !window.__readyAt) window.__readyAt = performance.now();
+  }).observe(status, {attributes: true});
+});
+"""
+
+RECALCULATE = """
+async (rounds) => {
+  const count = document.getElementById("count");
+  const result = document.getElementById("mle-result");
+  const times = [];
+  for (let i = 0; i < rounds; i++) {
+    const changed = new Promise((resolve) => {
+      const observer = new MutationObserver(() => { observer.disconnect(); resolve(); });
+      observer.observe(result, {childList: true, subtree: true, characterData: true});
+    });
+    const start = performance.now();
+    count.value = String(2 + (i % 7));
+    count.dispatchEvent(new Event("input", {bubbles: true}));
+    await changed;
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+"""
+
+
+def _serve(site_dir: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{port}/"
+
+
+def measure(site_dir: Path) -> list[tuple[str, str, str]]:
+    """The browser rows of the benchmark table for the site built in ``site_dir``."""
+    server, url = _serve(site_dir)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                 args=LAUNCH_ARGS)
+            context = browser.new_context()
+            transferred: list[int] = []
+            context.on("requestfinished", lambda request: transferred.append(
+                request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]))
+            page = context.new_page()
+            page.add_init_script(PROBE)
+            page.goto(url + "calculator/")
+            page.wait_for_function("window.__readyAt !== undefined", timeout=120_000)
+            timing = page.evaluate("""() => ({
+                fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+                dom: performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd,
+                ready: window.__readyAt, prerendered: window.__resultAtDomReady,
+                longTasks: window.__longTasks})""")
+            recalculations = page.evaluate(RECALCULATE, 50)
+            browser.close()
+    finally:
+        server.shutdown()
+    long_tasks = timing["longTasks"]
+    blocking = sum(max(0.0, t - 50) for t in long_tasks)
+    first = timing["fcp"] or timing["dom"]
+    return [
+        ("first estimate in the DOM", f"{first:.0f} ms",
+         "prerendered, at first contentful paint" if timing["prerendered"] else "NOT prerendered"),
+        ("live calculator ready (cold)", f"{timing['ready']:.0f} ms", "from navigation start"),
+        ("main-thread blocking during start-up", f"{blocking:.0f} ms",
+         f"{len(long_tasks)} long task(s), longest {max(long_tasks, default=0):.0f} ms"),
+        ("recalculation latency, median", f"{statistics.median(recalculations):.1f} ms",
+         "50 changes, input to updated DOM, debounce included"),
+        ("recalculation latency, max", f"{max(recalculations):.1f} ms", ""),
+        ("calculator page bytes transferred", f"{sum(transferred) / 1024 / 1024:.2f} MiB",
+         f"{len(transferred)} requests, worker fetches included, no compression"),
+    ]
