@@ -151,7 +151,7 @@ def data_table(context: Context, file: str) -> str:
     return (
         f'\n\n<div class="mle-data-table" data-table="{table_id}">\n'
         f'<p><a href="{escape(download)}" download>Download {escape(file)}</a> '
-        f"({len(rows):,} rows)</p>\n"
+        f'(<span class="mle-row-count" aria-live="polite">{len(rows):,} rows</span>)</p>\n'
         f'<label>Filter {escape(file)} <input type="search" class="mle-filter" '
         f'aria-controls="{table_id}"></label>\n'
         f'<div class="mle-scroll"><table id="{table_id}" class="mle-sortable">'
