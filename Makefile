@@ -14,6 +14,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1  # silence MkDocs 1.x's banner in build logs
 
 .PHONY: serve site test lint typecheck data check-data bench clean
 
