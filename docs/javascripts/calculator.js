@@ -22,7 +22,7 @@ const STATUS = {
 // next ones (instant navigation), so that coming back needs no second start. A failed
 // worker is replaced by the next calculator page.
 class Runtime {
-  constructor(indexURL, wheelURL) {
+  constructor(indexURL, wheelURL, snapshotURL) {
     this.state = "loading";
     this.error = "";
     this.view = null; // the page view told about state changes
@@ -34,7 +34,7 @@ class Runtime {
       event.preventDefault();
       this.fail(event.message || "the worker script did not run");
     };
-    this.worker.postMessage({ type: "init", indexURL, wheelURL });
+    this.worker.postMessage({ type: "init", indexURL, wheelURL, snapshotURL });
   }
 
   receive(data) {
@@ -72,6 +72,15 @@ class Runtime {
 let runtime = null;
 let view = null;
 
+function startRuntime(form) {
+  if (runtime && runtime.state !== "failed") return;
+  runtime = new Runtime(
+    new URL(form.dataset.pyodide, SITE_ROOT).href,
+    new URL(form.dataset.wheel, SITE_ROOT).href,
+    form.dataset.snapshot && new URL(form.dataset.snapshot, SITE_ROOT).href,
+  );
+}
+
 // One showing of the calculator page.
 class CalculatorView {
   constructor(form) {
@@ -103,12 +112,7 @@ class CalculatorView {
     this.syncRegions();
     this.applyModes();
 
-    if (!runtime || runtime.state === "failed") {
-      runtime = new Runtime(
-        new URL(form.dataset.pyodide, SITE_ROOT).href,
-        new URL(form.dataset.wheel, SITE_ROOT).href,
-      );
-    }
+    startRuntime(form);
     runtime.view = this;
     this.runtimeChanged();
   }
@@ -137,11 +141,13 @@ class CalculatorView {
     }
   }
 
+  // An idle worker gets the change at once; a busy one, the last change of a burst.
   changed(target) {
     if (target === this.provider) this.syncRegions();
     if (target.type === "radio") this.applyModes();
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.recalculate(), DEBOUNCE_MS);
+    if (runtime.state === "ready" && runtime.pending.size === 0) this.recalculate();
+    else this.timer = setTimeout(() => this.recalculate(), DEBOUNCE_MS);
   }
 
   recalculate() {

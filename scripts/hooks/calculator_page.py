@@ -23,7 +23,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ml_emissions import web
@@ -201,7 +201,7 @@ class _Form:
         return (f'<datalist id="mle-hardware-list">{hardware}</datalist>'
                 f'<datalist id="mle-zone-list">{zones}</datalist>')
 
-    def render(self, pyodide_url: str, wheel_url: str) -> str:
+    def render(self, pyodide_url: str, wheel_url: str, snapshot_url: str | None = None) -> str:
         sections = "".join(
             f'<fieldset class="mle-section"><legend>{escape(title)}</legend>'
             + "".join(self.modes(item[5:]) if item.startswith("mode:") else self.field(item)
@@ -212,7 +212,8 @@ class _Form:
         form_attrs = _attrs(id="mle-form", class_="mle-form", novalidate=True,
                             autocomplete="off", aria_label="Inputs of the estimate",
                             data_parameters=" ".join(self.options["parameters"]),
-                            data_pyodide=pyodide_url, data_wheel=wheel_url)
+                            data_pyodide=pyodide_url, data_wheel=wheel_url,
+                            data_snapshot=snapshot_url)
         return (f"<form{form_attrs}>"
                 '<p id="mle-status" class="mle-status" role="status" aria-live="polite" '
                 'data-state="static">The estimate shown is for the example inputs; the live '
@@ -248,16 +249,22 @@ def render_exports(reply: dict[str, Any]) -> str:
             'rows="8" aria-label="Export text: select it and copy it"></textarea></div>')
 
 
-def _runtime_urls(files: Files) -> tuple[str, str]:
-    """Site-relative URLs of the Pyodide runtime directory and of the wheel (with a
-    content hash, so that browsers never run a stale copy)."""
+def _hashed(file: File) -> str:
+    """The URL of ``file`` with a content hash, so that browsers never run a stale copy."""
+    return f"{file.url}?sha256={hashlib.sha256(file.content_bytes).hexdigest()[:16]}"
+
+
+def _runtime_urls(files: Files) -> tuple[str, str, str | None]:
+    """Site-relative URLs of the Pyodide runtime directory, of the wheel and of the
+    engine's memory snapshot (None if the site has none), the last two hashed."""
     runtime = [f for f in files if f.src_uri.rpartition("/")[2] == "pyodide.mjs"]
     wheels = [f for f in files if f.src_uri.endswith("-py3-none-any.whl")]
-    if len(runtime) != 1 or len(wheels) != 1:
+    snapshots = [f for f in files if f.src_uri.endswith(".pyodide-snapshot.gz")]
+    if len(runtime) != 1 or len(wheels) != 1 or len(snapshots) > 1:
         raise PluginError("calculator page: the site must hold the Pyodide runtime and one "
                           "wheel (hooks npm_assets.py and calculator_wheel.py)")
-    digest = hashlib.sha256(wheels[0].content_bytes).hexdigest()[:16]
-    return runtime[0].url.rpartition("/")[0] + "/", f"{wheels[0].url}?sha256={digest}"
+    snapshot = _hashed(snapshots[0]) if snapshots else None
+    return runtime[0].url.rpartition("/")[0] + "/", _hashed(wheels[0]), snapshot
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -196,3 +197,19 @@ def test_the_site_ships_the_runtime_and_the_wheel_only(site_dir: Path) -> None:
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()[:16]
     assert f'data-wheel="wheels/{wheel.name}?sha256={digest}"' in page
     assert "<!-- calculator:" not in page
+
+
+def test_the_site_ships_a_memory_snapshot_of_the_engine(site_dir: Path) -> None:
+    (snapshot,) = (site_dir / "snapshots").iterdir()
+    assert snapshot.name == f"ml_emissions-{ml_emissions.__version__}.pyodide-snapshot.gz"
+    with gzip.open(snapshot) as memory:
+        assert memory.read(4) != b""  # a whole gzip stream, inflated by the worker
+    page = (site_dir / "calculator" / "index.html").read_text(encoding="utf-8")
+    digest = hashlib.sha256(snapshot.read_bytes()).hexdigest()[:16]
+    assert f'data-snapshot="snapshots/{snapshot.name}?sha256={digest}"' in page
+
+
+def test_a_site_without_snapshot_leaves_it_out_of_the_form() -> None:
+    reply = web.respond(web.DEFAULT_PARAMS)
+    html = calculator_page._Form(web.form_options(), reply).render("pyodide/", "wheels/x.whl")
+    assert "data-snapshot" not in html
