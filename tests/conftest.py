@@ -4,8 +4,11 @@ pipeline and the engine, so tests compare the engine against the data by hand.""
 from __future__ import annotations
 
 import csv
+import shutil
 from functools import cache
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -35,3 +38,20 @@ def pue_row(pue_id: str) -> dict[str, str]:
     """The row of one PUE in data/pue.csv."""
     (row,) = [r for r in data_rows("pue.csv") if r["pue_id"] == pue_id]
     return row
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of data/ in a temporary folder, for tests that break a table."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    return copy
+
+
+def set_cell(path: Path, line: int, column: str, value: str) -> None:
+    """Set ``column`` of the row on file line ``line`` of a CSV (header = line 1)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[line - 1][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)

@@ -3,14 +3,13 @@ and the validator names file, line and column for every broken rule."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from scripts import build_catalog
-from scripts.validate_data import TABLES, validate
-from tests.conftest import DATA, ROOT
+from scripts.validate_data import validate
+from tests.conftest import DATA, ROOT, set_cell
 
 
 def test_committed_catalog_is_up_to_date_with_data() -> None:
@@ -24,26 +23,6 @@ def test_build_is_deterministic() -> None:
 
 def test_current_data_is_valid() -> None:
     assert validate(DATA) == []
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    copy = tmp_path / "data"
-    copy.mkdir()
-    for spec in TABLES.values():
-        shutil.copy(DATA / spec.file, copy / spec.file)
-    return copy
-
-
-def _edit(path: Path, line: int, column: str, value: str) -> None:
-    """Set ``column`` of the row on file line ``line`` (header = line 1)."""
-    import csv
-
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    rows[line - 1][rows[0].index(column)] = value
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
 def _first_id(path: Path, column: str, line: int = 2) -> str:
@@ -78,7 +57,7 @@ def _first_id(path: Path, column: str, line: int = 2) -> str:
 )
 def test_validator_names_file_line_and_column(data_copy: Path, file: str, column: str,
                                               value: str, message: str) -> None:
-    _edit(data_copy / file, 3, column, value)
+    set_cell(data_copy / file, 3, column, value)
     errors = validate(data_copy)
     assert len(errors) == 1, errors
     assert errors[0].startswith(f"data/{file}, line 3 (")
@@ -87,7 +66,7 @@ def test_validator_names_file_line_and_column(data_copy: Path, file: str, column
 
 def test_validator_reports_duplicate_ids(data_copy: Path) -> None:
     first = _first_id(data_copy / "hardware.csv", "hardware_id", 2)
-    _edit(data_copy / "hardware.csv", 4, "hardware_id", first)
+    set_cell(data_copy / "hardware.csv", 4, "hardware_id", first)
     errors = validate(data_copy)
     assert any(e.startswith("data/hardware.csv, line 4") and f"duplicate id {first}" in e
                and "(first on line 2)" in e for e in errors), errors
@@ -95,7 +74,7 @@ def test_validator_reports_duplicate_ids(data_copy: Path) -> None:
 
 def test_validator_reports_an_alias_shared_by_two_devices(data_copy: Path) -> None:
     other_name = _first_id(data_copy / "hardware.csv", "name", 2)
-    _edit(data_copy / "hardware.csv", 5, "aliases", other_name.upper().replace(" ", "-"))
+    set_cell(data_copy / "hardware.csv", 5, "aliases", other_name.upper().replace(" ", "-"))
     errors = validate(data_copy)
     assert len(errors) == 1, errors
     assert errors[0].startswith("data/hardware.csv, line 5")
@@ -112,7 +91,7 @@ def test_validator_reports_a_missing_file_and_column(data_copy: Path) -> None:
 
 
 def test_build_refuses_invalid_data(data_copy: Path) -> None:
-    _edit(data_copy / "hardware.csv", 2, "tdp_w", "-1")
+    set_cell(data_copy / "hardware.csv", 2, "tdp_w", "-1")
     with pytest.raises(ValueError, match="tdp_w: -1 is outside"):
         build_catalog.build(data_copy)
     assert build_catalog.main(["--data", str(data_copy), "--out",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from frictionless.resources import TableResource
 
 from scripts import build_datapackage
 from scripts.validate_data import LICENCES, YEAR
-from tests.conftest import DATA
+from tests.conftest import DATA, set_cell
 
 PACKAGE_PATH = DATA / "datapackage.json"
 
@@ -153,21 +152,6 @@ def test_namibia_is_not_a_missing_value() -> None:
     assert any(row["zone_id"] == "NA" and row["country_code"] == "NA" for row in rows)
 
 
-@pytest.fixture
-def package_copy(tmp_path: Path) -> Path:
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
-    return copy
-
-
-def _set(path: Path, line: int, column: str, value: str) -> None:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    rows[line - 1][rows[0].index(column)] = value
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-
-
 def _rebuild(copy: Path) -> Path:
     assert build_datapackage.main(["--data", str(copy)]) == 0
     return copy / "datapackage.json"
@@ -192,25 +176,25 @@ def _errors(path: Path) -> list[tuple[str, int | None, str | None, str]]:
         ("legacy_mlco2_regions.csv", "region_id", "us-nowhere-9", "foreign-key"),
     ],
 )
-def test_frictionless_rejects_a_broken_copy(package_copy: Path, file: str, column: str,
+def test_frictionless_rejects_a_broken_copy(data_copy: Path, file: str, column: str,
                                             value: str, error: str) -> None:
-    _set(package_copy / file, 3, column, value)
-    errors = _errors(_rebuild(package_copy))
+    set_cell(data_copy / file, 3, column, value)
+    errors = _errors(_rebuild(data_copy))
     field = None if error == "foreign-key" else column  # a foreign key names no field
     assert errors == [(Path(file).stem, 3, field, error)]
 
 
-def test_frictionless_rejects_a_stale_package(package_copy: Path) -> None:
-    with (package_copy / "pue.csv").open("a", encoding="utf-8") as handle:
+def test_frictionless_rejects_a_stale_package(data_copy: Path) -> None:
+    with (data_copy / "pue.csv").open("a", encoding="utf-8") as handle:
         handle.write("extra,default,1.5,Somebody,https://example.org,2024,CC-BY-4.0,\n")
-    errors = _errors(package_copy / "datapackage.json")
+    errors = _errors(data_copy / "datapackage.json")
     assert {("pue", None, None, "hash-count"), ("pue", None, None, "byte-count")} \
         == set(errors)
-    assert build_datapackage.main(["--data", str(package_copy), "--check"]) == 1
+    assert build_datapackage.main(["--data", str(data_copy), "--check"]) == 1
 
 
-def test_an_undescribed_csv_is_refused(package_copy: Path) -> None:
-    (package_copy / "new_table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+def test_an_undescribed_csv_is_refused(data_copy: Path) -> None:
+    (data_copy / "new_table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"new_table\.csv"):
-        build_datapackage.build(package_copy)
-    assert build_datapackage.main(["--data", str(package_copy)]) == 1
+        build_datapackage.build(data_copy)
+    assert build_datapackage.main(["--data", str(data_copy)]) == 1

@@ -5,7 +5,6 @@ region table up to date."""
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from ml_emissions.catalog import load_catalog
 from scripts import import_mlco2_regions, legacy_comparison
 from scripts.validate_data import TABLES, validate
-from tests.conftest import DATA, data_rows
+from tests.conftest import DATA, data_rows, set_cell
 
 LEGACY = "legacy_mlco2_regions.csv"
 ROWS = data_rows(LEGACY)
@@ -127,23 +126,6 @@ def test_embed_replaces_only_the_block() -> None:
 # -- the validator's foreign-key rule ---------------------------------------------------------
 
 
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    copy = tmp_path / "data"
-    copy.mkdir()
-    for spec in TABLES.values():
-        shutil.copy(DATA / spec.file, copy / spec.file)
-    return copy
-
-
-def _set(path: Path, line: int, column: str, value: str) -> None:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    rows[line - 1][rows[0].index(column)] = value
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-
-
 def test_validator_checks_the_legacy_table() -> None:
     assert TABLES["legacy"].file == LEGACY
     assert validate(DATA) == []
@@ -162,7 +144,7 @@ def test_validator_reports_an_unmapped_legacy_region(data_copy: Path, column: st
     line = next(i for i, r in enumerate(ROWS, start=2) if r["provider"] == "aws")
     if column == "provider":
         line = next(i for i, r in enumerate(ROWS, start=2) if r["legacy_provider"] == "ovh")
-    _set(data_copy / LEGACY, line, column, value)
+    set_cell(data_copy / LEGACY, line, column, value)
     errors = validate(data_copy)
     assert len(errors) == 1, errors
     assert errors[0].startswith(f"data/{LEGACY}, line {line} (")
@@ -170,7 +152,7 @@ def test_validator_reports_an_unmapped_legacy_region(data_copy: Path, column: st
 
 
 def test_validator_reports_a_bad_legacy_value(data_copy: Path) -> None:
-    _set(data_copy / LEGACY, 4, "legacy_intensity_g_per_kwh", "2000")
+    set_cell(data_copy / LEGACY, 4, "legacy_intensity_g_per_kwh", "2000")
     errors = validate(data_copy)
     assert len(errors) == 1, errors
     assert errors[0].startswith(f"data/{LEGACY}, line 4 (")
