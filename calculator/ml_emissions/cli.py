@@ -45,7 +45,8 @@ _FLAG_HELP = {
     "count": "number of devices (default 1)",
     "hours": "wall-clock hours per run",
     "device_hours": "total device-hours per run, instead of --hours",
-    "utilization": "fraction of rated power drawn, in (0, 1] (default 1.0 = TDP)",
+    "utilization": "fraction of rated power drawn, in (0, 1] (default: default_utilization "
+                   "of data/constants.csv, the rated power)",
     "measured_watts": "measured average power per device [W], instead of --utilization",
     "cpu_watts": "host CPU power for the whole job [W] (default 0)",
     "memory_gb": "host memory for the whole job [GB] (default 0)",

@@ -81,37 +81,28 @@ def region_intensity(catalog: Catalog, region: Region) -> Location:
     else the life-cycle intensity of the region's grid zone."""
     zone = catalog.zone(region.zone_id)
     provider = catalog.provider(region.provider)
-    label = f"{provider.name} {region.region_id} ({region.display_name})"
-    cfe_source = None
-    if region.cfe_pct is not None:
-        cfe_source = Source(region.source.citation, region.source.url,
-                            region.data_year or region.source.year, region.source.licence)
+    # what the provider publishes for the region (CFE, intensity) is dated by data_year
+    published = Source(region.source.citation, region.source.url,
+                       region.data_year or region.source.year, region.source.licence)
     if region.provider_intensity_g_per_kwh is not None:
-        return Location(
-            kind="region",
-            key=region.key,
-            label=label,
-            intensity_g_per_kwh=region.provider_intensity_g_per_kwh,
-            intensity_basis=f"{provider.name}'s published grid intensity, {region.data_year}",
-            intensity_source=Source(region.source.citation, region.source.url,
-                                    region.data_year or region.source.year,
-                                    region.source.licence),
-            provider=region.provider,
-            zone_id=zone.zone_id,
-            cfe_pct=region.cfe_pct,
-            cfe_source=cfe_source,
-        )
+        intensity = region.provider_intensity_g_per_kwh
+        basis = f"{provider.name}'s published grid intensity, {region.data_year}"
+        source = published
+    else:
+        intensity = zone.intensity_lifecycle_g_per_kwh
+        basis = f"life-cycle, yearly average {zone.source.year}, grid zone {zone.zone_id}"
+        source = zone.source
     return Location(
         kind="region",
         key=region.key,
-        label=label,
-        intensity_g_per_kwh=zone.intensity_lifecycle_g_per_kwh,
-        intensity_basis=f"life-cycle, yearly average {zone.source.year}, grid zone {zone.zone_id}",
-        intensity_source=zone.source,
+        label=f"{provider.name} {region.region_id} ({region.display_name})",
+        intensity_g_per_kwh=intensity,
+        intensity_basis=basis,
+        intensity_source=source,
         provider=region.provider,
         zone_id=zone.zone_id,
         cfe_pct=region.cfe_pct,
-        cfe_source=cfe_source,
+        cfe_source=published if region.cfe_pct is not None else None,
     )
 
 
