@@ -3,7 +3,8 @@
 Not a test: nothing here fails on timing. Figures:
 
 * catalog: size of ``catalog.json`` (raw and gzip) and its load time in CPython;
-* engine: one estimate, and one browser request (``web.calculate``) in CPython;
+* engine: one estimate, one recalculation of the page (``web.calculate``) and its
+  reports (``web.exports_query``) in CPython;
 * command line: wall time of ``ml-emissions estimate`` (a fresh process);
 * site: ``mkdocs build`` time and the built site's total size;
 * browser (headless Chromium, cold context, local server): time to the first estimate
@@ -61,12 +62,16 @@ def engine_rows() -> list[Row]:
     job = Job(hardware="A100 80GB SXM", count=8, hours=120, region="gcp:us-central1", runs=10)
     estimate(job)
     request = json.dumps(web.DEFAULT_PARAMS)
+    query = web.respond(web.DEFAULT_PARAMS, exports=False)["query"]
     return [
         ("estimate() (CPython)", _ms(statistics.median(_timed(lambda: estimate(job), 200))),
          "median of 200"),
         ("web.calculate() (CPython)",
          _ms(statistics.median(_timed(lambda: web.calculate(request), 50))),
-         "median of 50: estimate + HTML + 6 exports"),
+         "median of 50: estimate + result HTML (a recalculation)"),
+        ("web.exports_query() (CPython)",
+         _ms(statistics.median(_timed(lambda: web.exports_query(query), 50))),
+         "median of 50: the 6 reports, made when the visitor exports"),
     ]
 
 

@@ -11,19 +11,30 @@ from ml_emissions.cli import main
 from ml_emissions.formatting import number
 
 
-def test_default_estimate_has_html_exports_and_permalink() -> None:
+def test_default_estimate_has_html_and_permalink_and_its_exports_come_on_demand() -> None:
     reply = json.loads(web.calculate(json.dumps(web.DEFAULT_PARAMS)))
     assert reply["ok"] is True
     assert reply["query"] == ("hardware=NVIDIA+A100+SXM4+80GB&count=8&hours=24"
                               "&region=gcp%3Aus-central1")
-    assert set(reply["exports"]) == {"text", "json", "csv", "latex", "markdown", "model-card"}
+    assert "exports" not in reply  # the page asks for them when the visitor exports
     assert "CO2e" in reply["html"] and "<svg" in reply["html"]
+    exports = json.loads(web.exports_query(reply["query"]))
+    assert exports == {"ok": True, "exports": web.respond(web.DEFAULT_PARAMS)["exports"]}
+    assert set(exports["exports"]) == {"text", "json", "csv", "latex", "markdown", "model-card"}
+
+
+def test_exports_of_a_bad_link_name_the_problem() -> None:
+    reply = json.loads(web.exports_query("?hardware=V100&hours=-1&zone=FR"))
+    assert reply["ok"] is False and reply["errors"][0]["field"] == "hours"
+    reply = json.loads(web.exports_query("?hours=1&hours=2"))
+    assert reply["ok"] is False and reply["errors"][0]["field"] == "form"
 
 
 def test_exports_equal_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     params = {"hardware": "V100", "count": "4", "device-hours": "500", "zone": "FR",
               "runs": "20"}
     reply = web.respond(params)
+    assert json.loads(web.exports_query(reply["query"]))["exports"] == reply["exports"]
     for name, text in reply["exports"].items():
         assert main(["estimate", "--hardware", "V100", "--count", "4", "--device-hours", "500",
                      "--zone", "FR", "--runs", "20", "--format", name]) == 0
@@ -91,10 +102,10 @@ def test_a_permalink_reads_as_the_command_line_reads_it(
     query = "?hardware=V100&count=4&device-hours=500&zone=FR&runs=20"
     reply = json.loads(web.calculate_query(query))
     assert reply == web.respond({"hardware": "V100", "count": "4", "device-hours": "500",
-                                 "zone": "FR", "runs": "20"})
+                                 "zone": "FR", "runs": "20"}, exports=False)
     assert main(["estimate", "--from-url", "http://x/calculator/" + query,
                  "--format", "json"]) == 0
-    assert capsys.readouterr().out == reply["exports"]["json"]
+    assert capsys.readouterr().out == json.loads(web.exports_query(query))["exports"]["json"]
     assert json.loads(web.calculate_query(query.removeprefix("?"))) == reply
 
 

@@ -11,10 +11,11 @@ import difflib
 import json
 import re
 import unicodedata
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import UnknownNameError
 
@@ -170,6 +171,9 @@ class Constant:
     source: Source
 
 
+T = TypeVar("T")
+
+
 def _suggest(query: str, names: dict[str, str]) -> list[str]:
     """Up to three display names whose normalized form is close to ``query``."""
     close = difflib.get_close_matches(normalize_name(query), list(names), n=3, cutoff=0.6)
@@ -221,6 +225,7 @@ class Catalog:
         self._provider_by_id = {p.provider_id: p for p in providers}
         self._pue_by_id = {p.pue_id: p for p in pue}
         self._constant_by_id = {c.constant_id: c for c in constants}
+        self._derived: dict[Hashable, Any] = {}
 
     # -- construction ------------------------------------------------------------
 
@@ -332,6 +337,15 @@ class Catalog:
     def constant(self, constant_id: str) -> Constant:
         """Return a model constant by id (``memory_power_w_per_gb``, ...)."""
         return self._constant_by_id[constant_id]
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, computed once per catalog and ``key``: for values that depend on
+        the catalog alone (a region's intensity, the cleanest zone), which every
+        recalculation of the calculator page would otherwise rebuild."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        result: T = self._derived[key]
+        return result
 
 
 @cache

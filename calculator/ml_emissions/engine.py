@@ -201,6 +201,10 @@ def _alternative(kind: str, option: RegionOption | None, zone_location: Location
 
 
 def _cleanest_zone(catalog: Catalog) -> Location:
+    return catalog.derived("cleanest zone", lambda: _find_cleanest_zone(catalog))
+
+
+def _find_cleanest_zone(catalog: Catalog) -> Location:
     zones = [z for z in catalog.zones if z.country_code]  # not the GLOBAL average
     zone = min(zones, key=lambda z: (z.intensity_lifecycle_g_per_kwh, z.zone_id))
     return Location("zone", zone.zone_id, zone.label, zone.intensity_lifecycle_g_per_kwh,

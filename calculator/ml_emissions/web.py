@@ -27,6 +27,7 @@ __all__ = [
     "calculate",
     "calculate_query",
     "estimate_html",
+    "exports_query",
     "form_options",
     "load_catalog",
     "respond",
@@ -73,15 +74,18 @@ def _error(field: str, message: str) -> dict[str, Any]:
     return {"ok": False, "errors": [{"field": field, "message": message}]}
 
 
-def respond(params: dict[str, str], catalog: Catalog | None = None) -> dict[str, Any]:
+def respond(params: dict[str, str], catalog: Catalog | None = None, *,
+            exports: bool = True) -> dict[str, Any]:
     """Estimate the job given by string ``params``; return what the page shows.
 
     On success: ``{"ok": True, "query", "params", "html", "exports", "pue"}``, where
     ``query`` is the permalink query, ``params`` the same inputs as a dict (to fill the
     form from a permalink; the region as its catalog key), ``html`` the result panel,
-    ``exports`` every report format and ``pue`` the resolved PUE (to pre-fill the
-    field). On invalid input: ``{"ok": False, "errors": [{"field", "message"}]}``
-    naming the form field.
+    ``exports`` every report format (left out when ``exports`` is false: the live page
+    asks for them with :func:`exports_query` only when the visitor copies or downloads
+    one, which halves the work of a recalculation) and ``pue`` the resolved PUE (to
+    pre-fill the field). On invalid input: ``{"ok": False, "errors": [{"field",
+    "message"}]}`` naming the form field.
     """
     catalog = catalog or load_catalog()
     try:
@@ -96,14 +100,16 @@ def respond(params: dict[str, str], catalog: Catalog | None = None) -> dict[str,
     query = urlencode(params)
     if job.region is not None:
         params["region"] = est.inputs.location.key
-    return {
+    reply = {
         "ok": True,
         "query": query,
         "params": params,
         "html": estimate_html(est, catalog),
-        "exports": {name: render(est, name) for name in FORMATS},
         "pue": {"value": fmt.number(est.inputs.pue), "basis": est.inputs.pue_basis},
     }
+    if exports:
+        reply["exports"] = {name: render(est, name) for name in FORMATS}
+    return reply
 
 
 def calculate(request: str) -> str:
@@ -119,7 +125,17 @@ def calculate(request: str) -> str:
         isinstance(key, str) and isinstance(value, str) for key, value in params.items()
     ):
         return json.dumps(_error("form", "the request must map parameter names to text"))
-    return json.dumps(respond(params), ensure_ascii=False)
+    return json.dumps(respond(params, exports=False), ensure_ascii=False)
+
+
+def _query_params(query: str) -> tuple[dict[str, str], None] | tuple[None, dict[str, Any]]:
+    """``(params, None)`` for a readable permalink query, else ``(None, error reply)``."""
+    if len(query) > _MAX_REQUEST_CHARS:
+        return None, _error("form", "the link is too long")
+    try:
+        return params_from_query(query if query.startswith("?") else "?" + query), None
+    except InputError as error:
+        return None, _error("form", error.describe("link"))
 
 
 def calculate_query(query: str) -> str:
@@ -127,13 +143,23 @@ def calculate_query(query: str) -> str:
     read exactly as ``ml-emissions estimate --from-url`` reads it; returns JSON text.
     A key that is unknown or repeated is a ``form`` error; a bad value names its
     field, as in :func:`respond`."""
-    if len(query) > _MAX_REQUEST_CHARS:
-        return json.dumps(_error("form", "the link is too long"))
-    try:
-        params = params_from_query(query if query.startswith("?") else "?" + query)
-    except InputError as error:
-        return json.dumps(_error("form", error.describe("link")), ensure_ascii=False)
-    return json.dumps(respond(params), ensure_ascii=False)
+    params, error = _query_params(query)
+    if params is None:
+        return json.dumps(error, ensure_ascii=False)
+    return json.dumps(respond(params, exports=False), ensure_ascii=False)
+
+
+def exports_query(query: str) -> str:
+    """Every report of the estimate of a permalink query (the ``query`` of a reply),
+    as JSON text ``{"ok": true, "exports": {format: text}}``: what the export buttons
+    copy or download, byte-identical to ``ml-emissions estimate --format``."""
+    params, error = _query_params(query)
+    if params is None:
+        return json.dumps(error, ensure_ascii=False)
+    reply = respond(params)
+    if reply["ok"]:
+        reply = {"ok": True, "exports": reply["exports"]}
+    return json.dumps(reply, ensure_ascii=False)
 
 
 def form_options(catalog: Catalog | None = None) -> dict[str, Any]:

@@ -4,8 +4,10 @@
 // Protocol. The page posts {type: "init", indexURL, wheelURL, snapshotURL} once, right
 // after creating the worker; the worker answers {type: "ready", ms} or {type: "failed", error}. Then
 // requests {id, method, argument}, where method is "calculate" (argument: the form's
-// values as a JSON string) or "calculate_query" (argument: a permalink's query string),
-// get {id, result} (the reply object of ml_emissions.web) or {id, error}.
+// values as a JSON string), "calculate_query" (argument: a permalink's query string) or
+// "exports_query" (argument: the query of a reply: its reports, asked for only when the
+// visitor copies or downloads one), get {id, result} (the reply object of
+// ml_emissions.web) or {id, error}.
 // User input only ever travels as a string argument of a Python function: it never
 // becomes Python source.
 //
@@ -97,8 +99,12 @@ async function start() {
     pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
     pyodide.pyimport("importlib").invalidate_caches();
     const web = pyodide.pyimport("ml_emissions.web");
-    // The only Python the page can reach: two functions of a string.
-    return { calculate: web.calculate, calculate_query: web.calculate_query };
+    // The only Python the page can reach: three functions of a string.
+    return {
+      calculate: web.calculate,
+      calculate_query: web.calculate_query,
+      exports_query: web.exports_query,
+    };
   });
   return { methods, ms: Math.round(performance.now() - started) };
 }
