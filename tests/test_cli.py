@@ -153,6 +153,23 @@ def test_listings_show_every_row(capsys: pytest.CaptureFixture[str]) -> None:
     assert [r["zone"] for r in json.loads(out)] == ["CA-QC"]
 
 
+IBM_MULTIZONE_REGIONS = {  # IBM Cloud docs, "Locations for resource deployment", 2025
+    "us-south", "us-east", "ca-tor", "ca-mon", "br-sao", "eu-gb", "eu-de", "eu-es", "jp-tok",
+    "jp-osa", "au-syd"}
+
+
+def test_regions_of_ibm_cloud(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["regions", "ibm", "--json"], capsys)
+    assert status == 0
+    rows = json.loads(out)
+    assert {r["region"] for r in rows} == {f"ibm:{r}" for r in IBM_MULTIZONE_REGIONS}
+    unknown = next(p for p in data_rows("pue.csv") if p["pue_id"] == "unknown")
+    assert {r["pue"] for r in rows} == {f"{float(unknown['pue']):g} (default)"}
+    status, out, _ = run(["regions", "IBM"], capsys)
+    assert status == 0
+    assert len(out.splitlines()) == 1 + len(IBM_MULTIZONE_REGIONS)
+
+
 def test_cite_prints_both_entries(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(["cite"], capsys)
     assert status == 0

@@ -99,6 +99,22 @@ def test_region_without_provider_intensity_uses_its_zone() -> None:
     assert result.market_co2e_kg is None
 
 
+def test_ibm_region_uses_its_zone_and_the_default_pue() -> None:
+    # IBM Cloud publishes no PUE and no intensity per region: Frankfurt (eu-de) draws
+    # from the German grid zone and gets the 'unknown' default PUE of data/pue.csv
+    row = region_row("ibm", "eu-de")
+    assert (row["zone_id"], row["pue"], row["provider_intensity_g_per_kwh"]) == ("DE", "", "")
+    assert not [p for p in data_rows("pue.csv") if p["pue_id"] == "ibm"]
+    pue = float(pue_row("unknown")["pue"])
+    result = estimate(Job(hardware="A100 80GB SXM", count=8, hours=10, region="ibm:eu-de"))
+    energy = 8 * A100_SXM4_80GB_W * 10 / 1000 * pue  # 32 kWh of IT energy x PUE
+    assert (result.inputs.pue, result.inputs.pue_basis) == (pue, "default")
+    assert result.energy_kwh == pytest.approx(energy)
+    assert result.co2e_kg == pytest.approx(energy * zone_intensity("DE") / 1000)
+    assert result.market_co2e_kg is None
+    assert result.inputs.location.label == "IBM Cloud eu-de (Germany (Frankfurt))"
+
+
 def test_pue_precedence_user_over_region_over_provider_over_default() -> None:
     user = estimate(Job(watts=100, hours=1, region="gcp:us-central1", pue=1.3))
     assert (user.inputs.pue, user.inputs.pue_basis) == (1.3, "user")
