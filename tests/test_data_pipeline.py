@@ -40,6 +40,12 @@ def _first_id(path: Path, column: str, line: int = 2) -> str:
         ("hardware.csv", "tdp_w", "2500", "column tdp_w: 2500 is outside 1-2000"),
         ("hardware.csv", "tdp_w", "0.2", "column tdp_w: 0.2 is outside 1-2000"),
         ("hardware.csv", "tdp_w", "300W", "column tdp_w: '300W' is not a number"),
+        ("hardware.csv", "tdp_w", "",
+         "column tdp_w: is empty; a number is required unless power_basis is unpublished"),
+        ("hardware.csv", "power_basis", "unpublished",
+         "is given but power_basis is unpublished; leave it empty"),
+        ("hardware.csv", "power_basis", "estimated", "column power_basis: 'estimated' is not "
+         "one of measured_average, tdp, unpublished"),
         ("hardware.csv", "kind", "fpga", "column kind: 'fpga' is not one of"),
         ("hardware.csv", "licence", "proprietary", "column licence: 'proprietary' is not one of"),
         ("hardware.csv", "source_url", "nvidia.com", "column source_url: 'nvidia.com' is not"),
