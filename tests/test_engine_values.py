@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ml_emissions import Job, estimate
+from ml_emissions import Job, UnpublishedPowerError, estimate, render
 from tests.conftest import data_rows, pue_row, region_row, zone_intensity
 
 # Documented facts the tests rely on, typed here independently of the catalog:
@@ -63,6 +63,36 @@ def test_utilization_and_measured_power() -> None:
     assert half.energy_kwh == pytest.approx(2.0)  # 200 W x 10 h
     assert measured.energy_kwh == pytest.approx(1.23)  # 123 W x 10 h
     assert measured.inputs.utilization is None
+
+
+def test_device_without_published_power_requires_measured_watts() -> None:
+    unpublished = [r for r in data_rows("hardware.csv") if r["power_basis"] == "unpublished"]
+    assert {r["name"] for r in unpublished} >= {"Google TPU v5e", "AWS Trainium"}
+    for row in unpublished:
+        with pytest.raises(UnpublishedPowerError) as info:
+            estimate(Job(hardware=row["name"], hours=1, zone="FR"))
+        assert info.value.field == "measured_watts"
+        assert str(info.value) == (
+            f"measured_watts: missing for {row['name']}; {row['vendor']} publishes no power "
+            "figure per device, so give the measured average power per device in watts")
+        with pytest.raises(UnpublishedPowerError):  # a utilization needs a rated power too
+            estimate(Job(hardware=row["name"], hours=1, zone="FR", utilization=0.5))
+
+
+def test_device_without_published_power_with_measured_watts() -> None:
+    # 8 TPU v5e chips measured at 150 W each (a user's figure), 10 h, in France:
+    # 8 x 150 W x 10 h = 12 kWh of IT energy, x PUE 1.56 = 18.72 kWh
+    result = estimate(Job(hardware="TPU v5e", count=8, hours=10, measured_watts=150,
+                          zone="FR"))
+    assert result.inputs.hardware_name == "Google TPU v5e"
+    assert result.inputs.rated_watts is None
+    assert result.inputs.rated_watts_basis == "unpublished"
+    assert result.energy_kwh == pytest.approx(18.72)
+    assert result.co2e_kg == pytest.approx(18.72 * zone_intensity("FR") / 1000)
+    # measured power +-5%: 1,140 to 1,260 W; PUE overhead 0.56 x 0.75 to 0.56 x 1.25
+    assert result.energy_low_kwh == pytest.approx(1.140 * 10 * 1.42)
+    assert result.energy_high_kwh == pytest.approx(1.260 * 10 * 1.70)
+    assert "(150 W measured average per device)" in render(result, "text")
 
 
 def test_runs_and_development_hours_scale_the_cycle() -> None:
