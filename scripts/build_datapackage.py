@@ -117,9 +117,12 @@ DOCS: dict[str, TableDoc] = {
             "vendor": ("Maker of the device: NVIDIA, AMD, Google, Intel, AWS, Apple, ...",
                        None),
             "tdp_w": ("Rated power per device (TDP, TBP or maximum board power); for "
-                      "power_basis measured_average, the measured mean draw.", "W"),
-            "power_basis": ("What tdp_w is: the rated power (tdp) or a measured average "
-                            "draw (measured_average).", None),
+                      "power_basis measured_average, the measured mean draw; empty exactly "
+                      "when power_basis is unpublished.", "W"),
+            "power_basis": ("What tdp_w is: the rated power (tdp), a measured average "
+                            "draw (measured_average), or none because the vendor publishes "
+                            "no power for the device (unpublished; an estimate then needs a "
+                            "measured power).", None),
             "memory_gb": ("Device memory; empty when not published.", "GB"),
             "release_year": ("Year the device was released.", None),
             "fp16_tflops": ("Dense FP16/BF16 tensor throughput without sparsity; empty when "

@@ -53,6 +53,7 @@ class TableSpec:
 
 
 YEAR = Number(1950, 2100, integer=True)
+UNPUBLISHED = "unpublished"  # hardware power_basis: the vendor publishes no power figure
 
 TABLES: dict[str, TableSpec] = {
     "hardware": TableSpec(
@@ -61,7 +62,7 @@ TABLES: dict[str, TableSpec] = {
         text=("name", "vendor"),
         optional_text=("aliases", "note"),
         numbers={
-            "tdp_w": Number(1, 2000),
+            "tdp_w": Number(1, 2000, optional=True),  # required unless unpublished
             "memory_gb": Number(0, 5000, optional=True),
             "release_year": YEAR,
             "fp16_tflops": Number(0, 100_000, optional=True),
@@ -69,7 +70,7 @@ TABLES: dict[str, TableSpec] = {
         },
         enums={
             "kind": frozenset({"gpu", "tpu", "cpu", "npu", "soc"}),
-            "power_basis": frozenset({"tdp", "measured_average"}),
+            "power_basis": frozenset({"tdp", "measured_average", UNPUBLISHED}),
         },
     ),
     "zones": TableSpec(
@@ -255,6 +256,20 @@ def check_table(report: Report, spec: TableSpec, frame: pd.DataFrame) -> None:
                    frame.loc[index])
 
 
+def check_power(report: Report, frame: pd.DataFrame) -> None:
+    """A device's ``tdp_w`` is empty exactly when its ``power_basis`` is ``unpublished``."""
+    spec = TABLES["hardware"]
+    for index, row in frame.iterrows():
+        assert isinstance(index, int)
+        power = row["tdp_w"].strip()
+        if row["power_basis"] == UNPUBLISHED and power:
+            report.add(spec, index, "tdp_w", f"{power} is given but power_basis is "
+                       f"{UNPUBLISHED}; leave it empty, or name the basis of the figure", row)
+        elif row["power_basis"] != UNPUBLISHED and not power:
+            report.add(spec, index, "tdp_w", "is empty; a number is required unless "
+                       f"power_basis is {UNPUBLISHED}", row)
+
+
 def check_aliases(report: Report, frame: pd.DataFrame) -> None:
     """No name or alias of one device may match another device (after normalization)."""
     spec = TABLES["hardware"]
@@ -321,6 +336,8 @@ def load_tables(data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
             continue
         tables[name] = read_table(path)
         check_table(report, spec, tables[name])
+    if "hardware" in tables and set(TABLES["hardware"].columns) <= set(tables["hardware"]):
+        check_power(report, tables["hardware"])
     if report.errors:  # structural problems: stop before cross-table rules
         return tables, report.errors
     check_aliases(report, tables["hardware"])

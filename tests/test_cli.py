@@ -113,6 +113,10 @@ def test_from_url_reproduces_a_permalink(capsys: pytest.CaptureFixture[str]) -> 
         (["estimate", "--from-url", "?hours=1&watts=1&zone=FR&evil=1"],
          "error: --evil: '1' is not valid; expected one of the parameters"),
         (["regions", "nowhere"], "error: --provider: 'nowhere' is not valid"),
+        (["estimate", "--hardware", "Trillium", "--hours", "1", "--zone", "FR"],
+         "error: --measured-watts: missing for Google TPU v6e (Trillium); Google publishes no "
+         "power figure per device, so give the measured average power per device in watts "
+         "(measure it"),
         (["estimate", "--from-url", "?" + "&".join(f"k{i}=1" for i in range(40))],
          "error: --from-url: '40 parameters' is not valid; expected at most 16 parameters"),
         (["estimate", "--from-url", "?hours=1&hours=2"],
@@ -151,6 +155,37 @@ def test_listings_show_every_row(capsys: pytest.CaptureFixture[str]) -> None:
     assert {r["region"] for r in json.loads(out)} == {r.key for r in catalog.regions_of("gcp")}
     status, out, _ = run(["zones", "quebec", "--json"], capsys)
     assert [r["zone"] for r in json.loads(out)] == ["CA-QC"]
+
+
+IBM_MULTIZONE_REGIONS = {  # IBM Cloud docs, "Locations for resource deployment", 2025
+    "us-south", "us-east", "ca-tor", "ca-mon", "br-sao", "eu-gb", "eu-de", "eu-es", "jp-tok",
+    "jp-osa", "au-syd"}
+
+
+def test_regions_of_ibm_cloud(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["regions", "ibm", "--json"], capsys)
+    assert status == 0
+    rows = json.loads(out)
+    assert {r["region"] for r in rows} == {f"ibm:{r}" for r in IBM_MULTIZONE_REGIONS}
+    unknown = next(p for p in data_rows("pue.csv") if p["pue_id"] == "unknown")
+    assert {r["pue"] for r in rows} == {f"{float(unknown['pue']):g} (default)"}
+    status, out, _ = run(["regions", "IBM"], capsys)
+    assert status == 0
+    assert len(out.splitlines()) == 1 + len(IBM_MULTIZONE_REGIONS)
+
+
+def test_hardware_listing_says_when_the_power_is_unpublished(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["hardware", "trainium2", "--json"], capsys)
+    assert status == 0
+    (row,) = json.loads(out)
+    assert (row["name"], row["watts"], row["basis"]) == ("AWS Trainium2", "unpublished",
+                                                         "unpublished")
+    status, out, _ = run(["estimate", "--hardware", "Trainium2", "--count", "16", "--hours",
+                          "2", "--measured-watts", "500", "--intensity", "100", "--pue", "1",
+                          "--format", "json"], capsys)
+    assert status == 0
+    assert json.loads(out)["energy_kwh"] == pytest.approx(16 * 500 * 2 / 1000)  # 16 kWh
 
 
 def test_cite_prints_both_entries(capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from scripts import build_catalog
 from scripts.validate_data import validate
-from tests.conftest import DATA, ROOT, set_cell
+from tests.conftest import DATA, ROOT, data_rows, set_cell
 
 
 def test_committed_catalog_is_up_to_date_with_data() -> None:
@@ -40,6 +40,12 @@ def _first_id(path: Path, column: str, line: int = 2) -> str:
         ("hardware.csv", "tdp_w", "2500", "column tdp_w: 2500 is outside 1-2000"),
         ("hardware.csv", "tdp_w", "0.2", "column tdp_w: 0.2 is outside 1-2000"),
         ("hardware.csv", "tdp_w", "300W", "column tdp_w: '300W' is not a number"),
+        ("hardware.csv", "tdp_w", "",
+         "column tdp_w: is empty; a number is required unless power_basis is unpublished"),
+        ("hardware.csv", "power_basis", "unpublished",
+         "is given but power_basis is unpublished; leave it empty"),
+        ("hardware.csv", "power_basis", "estimated", "column power_basis: 'estimated' is not "
+         "one of measured_average, tdp, unpublished"),
         ("hardware.csv", "kind", "fpga", "column kind: 'fpga' is not one of"),
         ("hardware.csv", "licence", "proprietary", "column licence: 'proprietary' is not one of"),
         ("hardware.csv", "source_url", "nvidia.com", "column source_url: 'nvidia.com' is not"),
@@ -62,6 +68,25 @@ def test_validator_names_file_line_and_column(data_copy: Path, file: str, column
     assert len(errors) == 1, errors
     assert errors[0].startswith(f"data/{file}, line 3 (")
     assert message in errors[0]
+
+
+def test_only_devices_without_a_published_power_have_an_empty_power() -> None:
+    for row in data_rows("hardware.csv"):
+        assert (row["tdp_w"] == "") == (row["power_basis"] == "unpublished"), row["hardware_id"]
+        if row["power_basis"] == "unpublished":  # the note tells the user what to give
+            assert "publish" in row["note"] and "measured-watts" in row["note"]
+
+
+def test_validator_refuses_a_power_for_an_unpublished_device(data_copy: Path) -> None:
+    line = next(i for i, row in enumerate(data_rows("hardware.csv"), start=2)
+                if row["power_basis"] == "unpublished")
+    set_cell(data_copy / "hardware.csv", line, "tdp_w", "250")
+    errors = validate(data_copy)
+    assert len(errors) == 1, errors
+    hardware_id = data_rows("hardware.csv")[line - 2]["hardware_id"]
+    assert errors[0] == (f"data/hardware.csv, line {line} (hardware_id={hardware_id}), column "
+                         "tdp_w: 250 is given but power_basis is unpublished; leave it empty, "
+                         "or name the basis of the figure")
 
 
 def test_validator_reports_duplicate_ids(data_copy: Path) -> None:

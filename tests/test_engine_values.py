@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ml_emissions import Job, estimate
+from ml_emissions import Job, UnpublishedPowerError, estimate, render
 from tests.conftest import data_rows, pue_row, region_row, zone_intensity
 
 # Documented facts the tests rely on, typed here independently of the catalog:
@@ -65,6 +65,36 @@ def test_utilization_and_measured_power() -> None:
     assert measured.inputs.utilization is None
 
 
+def test_device_without_published_power_requires_measured_watts() -> None:
+    unpublished = [r for r in data_rows("hardware.csv") if r["power_basis"] == "unpublished"]
+    assert {r["name"] for r in unpublished} >= {"Google TPU v5e", "AWS Trainium"}
+    for row in unpublished:
+        with pytest.raises(UnpublishedPowerError) as info:
+            estimate(Job(hardware=row["name"], hours=1, zone="FR"))
+        assert info.value.field == "measured_watts"
+        assert str(info.value) == (
+            f"measured_watts: missing for {row['name']}; {row['vendor']} publishes no power "
+            "figure per device, so give the measured average power per device in watts")
+        with pytest.raises(UnpublishedPowerError):  # a utilization needs a rated power too
+            estimate(Job(hardware=row["name"], hours=1, zone="FR", utilization=0.5))
+
+
+def test_device_without_published_power_with_measured_watts() -> None:
+    # 8 TPU v5e chips measured at 150 W each (a user's figure), 10 h, in France:
+    # 8 x 150 W x 10 h = 12 kWh of IT energy, x PUE 1.56 = 18.72 kWh
+    result = estimate(Job(hardware="TPU v5e", count=8, hours=10, measured_watts=150,
+                          zone="FR"))
+    assert result.inputs.hardware_name == "Google TPU v5e"
+    assert result.inputs.rated_watts is None
+    assert result.inputs.rated_watts_basis == "unpublished"
+    assert result.energy_kwh == pytest.approx(18.72)
+    assert result.co2e_kg == pytest.approx(18.72 * zone_intensity("FR") / 1000)
+    # measured power +-5%: 1,140 to 1,260 W; PUE overhead 0.56 x 0.75 to 0.56 x 1.25
+    assert result.energy_low_kwh == pytest.approx(1.140 * 10 * 1.42)
+    assert result.energy_high_kwh == pytest.approx(1.260 * 10 * 1.70)
+    assert "(150 W measured average per device)" in render(result, "text")
+
+
 def test_runs_and_development_hours_scale_the_cycle() -> None:
     # Strubell et al. 2019: 4,789 jobs for the development of one model
     one = estimate(Job(watts=250, hours=12, intensity=300, pue=1.1))
@@ -97,6 +127,22 @@ def test_region_without_provider_intensity_uses_its_zone() -> None:
     result = estimate(Job(watts=1000, hours=1, region="aws:us-east-1", pue=1.0))
     assert result.co2e_kg == pytest.approx(zone_intensity(row["zone_id"]) / 1000)
     assert result.market_co2e_kg is None
+
+
+def test_ibm_region_uses_its_zone_and_the_default_pue() -> None:
+    # IBM Cloud publishes no PUE and no intensity per region: Frankfurt (eu-de) draws
+    # from the German grid zone and gets the 'unknown' default PUE of data/pue.csv
+    row = region_row("ibm", "eu-de")
+    assert (row["zone_id"], row["pue"], row["provider_intensity_g_per_kwh"]) == ("DE", "", "")
+    assert not [p for p in data_rows("pue.csv") if p["pue_id"] == "ibm"]
+    pue = float(pue_row("unknown")["pue"])
+    result = estimate(Job(hardware="A100 80GB SXM", count=8, hours=10, region="ibm:eu-de"))
+    energy = 8 * A100_SXM4_80GB_W * 10 / 1000 * pue  # 32 kWh of IT energy x PUE
+    assert (result.inputs.pue, result.inputs.pue_basis) == (pue, "default")
+    assert result.energy_kwh == pytest.approx(energy)
+    assert result.co2e_kg == pytest.approx(energy * zone_intensity("DE") / 1000)
+    assert result.market_co2e_kg is None
+    assert result.inputs.location.label == "IBM Cloud eu-de (Germany (Frankfurt))"
 
 
 def test_pue_precedence_user_over_region_over_provider_over_default() -> None:

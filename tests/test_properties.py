@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ml_emissions import InputError, Job, estimate, load_catalog
+from ml_emissions import InputError, Job, UnpublishedPowerError, estimate, load_catalog
 
 positive = st.floats(min_value=1e-3, max_value=1e4, allow_nan=False, allow_infinity=False)
 counts = st.integers(min_value=1, max_value=10_000)
@@ -51,8 +51,11 @@ def test_energy_is_linear_in_hours_count_and_runs(watts: float, count: int, hour
 def test_valid_inputs_give_finite_non_negative_results(
         device: str, count: int, hours: float, location: dict[str, object], utilization: float,
         cpu: float, memory: float, runs: int) -> None:
-    result = estimate(Job(hardware=device, count=count, hours=hours, utilization=utilization,
-                          cpu_watts=cpu, memory_gb=memory, runs=runs,
+    # a device whose vendor publishes no power needs a measured power instead
+    power = ({"utilization": utilization} if CATALOG.find_hardware(device).tdp_w is not None
+             else {"measured_watts": 1000 * utilization})
+    result = estimate(Job(hardware=device, count=count, hours=hours, cpu_watts=cpu,
+                          memory_gb=memory, runs=runs, **power,
                           **location))  # type: ignore[arg-type]
     intensity = result.inputs.location.intensity_g_per_kwh
     assert result.co2e_kg == pytest.approx(result.energy_kwh * intensity / 1000, rel=1e-12)
@@ -101,6 +104,8 @@ def test_any_text_as_a_name_gives_a_result_or_unknown_name(name: str) -> None:
                        {"watts": 1.0, "region": name}):
         try:
             result = estimate(Job(hours=1.0, **job_kwargs))  # type: ignore[arg-type]
+        except UnpublishedPowerError as error:  # a device without a published power
+            assert "hardware" in job_kwargs and error.field == "measured_watts"
         except InputError as error:
             assert error.field in job_kwargs
         else:

@@ -125,6 +125,20 @@ def test_a_bad_permalink_gets_a_message(query: str, field: str, message: str) ->
     assert error["field"] == field and message in error["message"]
 
 
+def test_devices_without_a_published_power_in_the_form() -> None:
+    options = web.form_options()
+    devices = {d["name"]: d for group in options["hardware"].values() for d in group}
+    assert devices["Google TPU v5e"]["watts"] == "power unpublished"
+    assert devices["NVIDIA A100 SXM4 80GB"]["watts"] == "400 W"  # NVIDIA datasheet
+    reply = web.respond({"hardware": "TPU v5e", "hours": "2", "zone": "FR"})
+    assert reply["errors"] == [{"field": "measured-watts", "message":
+                                "Measured power per device (W): missing for Google TPU v5e; "
+                                "Google publishes no power figure per device, so give the "
+                                "measured average power per device in watts"}]
+    assert web.respond({"hardware": "TPU v5e", "hours": "2", "zone": "FR",
+                        "measured-watts": "120"})["ok"] is True
+
+
 def test_form_options_give_what_an_empty_field_means() -> None:
     options = web.form_options()
     catalog = web.load_catalog()

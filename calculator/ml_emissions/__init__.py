@@ -14,7 +14,13 @@ under CPython >= 3.11 and in the browser through Pyodide.
 from ._version import __version__
 from .catalog import Catalog, load_catalog
 from .engine import Estimate, compare_regions, estimate
-from .errors import ConflictingInputError, InputError, MissingInputError, UnknownNameError
+from .errors import (
+    ConflictingInputError,
+    InputError,
+    MissingInputError,
+    UnknownNameError,
+    UnpublishedPowerError,
+)
 from .job import Job
 from .reports import FORMATS, render
 
@@ -27,6 +33,7 @@ __all__ = [
     "Job",
     "MissingInputError",
     "UnknownNameError",
+    "UnpublishedPowerError",
     "__version__",
     "compare_regions",
     "estimate",

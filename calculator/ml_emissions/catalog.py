@@ -61,14 +61,16 @@ class Source:
 @dataclass(frozen=True)
 class Hardware:
     """A device model. ``tdp_w`` is the rated power per device [W], or the measured
-    average draw when ``power_basis == "measured_average"``."""
+    average draw when ``power_basis == "measured_average"``; it is ``None`` when
+    ``power_basis == "unpublished"`` (the vendor publishes no power for the device, so
+    an estimate needs a measured power)."""
 
     hardware_id: str
     name: str
     aliases: tuple[str, ...]
     kind: str
     vendor: str
-    tdp_w: float
+    tdp_w: float | None
     power_basis: str
     memory_gb: float | None
     release_year: int

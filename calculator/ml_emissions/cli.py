@@ -98,7 +98,8 @@ def _listing(rows: list[dict[str, object]], as_json: bool, what: str, query: str
 
 
 def _hardware_row(device: Hardware) -> dict[str, object]:
-    return {"name": device.name, "kind": device.kind, "watts": fmt.number(device.tdp_w),
+    watts = "unpublished" if device.tdp_w is None else fmt.number(device.tdp_w)
+    return {"name": device.name, "kind": device.kind, "watts": watts,
             "basis": device.power_basis, "memory_gb": device.memory_gb,
             "year": device.release_year, "source": device.source.citation,
             "aliases": "; ".join(device.aliases)}

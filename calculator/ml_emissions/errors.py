@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-__all__ = ["ConflictingInputError", "InputError", "MissingInputError", "UnknownNameError"]
+__all__ = [
+    "ConflictingInputError",
+    "InputError",
+    "MissingInputError",
+    "UnknownNameError",
+    "UnpublishedPowerError",
+]
 
 
 def _identity(name: str) -> str:
@@ -78,6 +84,30 @@ class MissingInputError(InputError):
     def describe(self, label: str, name: Callable[[str], str] = _identity) -> str:
         alternatives = one_of([name(a) for a in self.alternatives])
         return f"{label}: missing; expected one of {alternatives}"
+
+
+class UnpublishedPowerError(MissingInputError):
+    """A catalog device whose vendor publishes no power figure, chosen without a measured
+    power: ``measured_watts`` is required for it.
+
+    Parameters
+    ----------
+    device
+        Display name of the device, e.g. ``"Google TPU v5e"``.
+    vendor
+        Its vendor, e.g. ``"Google"``.
+    """
+
+    def __init__(self, device: str, vendor: str) -> None:
+        self.device = device
+        self.reason = f"{vendor} publishes no power figure per device"
+        super().__init__("measured_watts", ["measured_watts"])
+        self.hint = ("measure it, e.g. with neuron-monitor on AWS chips or hl-smi on Intel "
+                     "Gaudi, or divide a published system-level power by the device count")
+
+    def describe(self, label: str, name: Callable[[str], str] = _identity) -> str:
+        return (f"{label}: missing for {self.device}; {self.reason}, so give the measured "
+                "average power per device in watts")
 
 
 class ConflictingInputError(InputError):

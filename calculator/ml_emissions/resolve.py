@@ -3,7 +3,9 @@
 Turns names into numbers with their sources: the device's power, the PUE and the
 carbon intensity, following the precedence rules of the methodology:
 
-* power per device: measured watts > utilization x rated power (catalog or custom);
+* power per device: measured watts > utilization x rated power (catalog or custom); a
+  catalog device whose vendor publishes no power (``power_basis == "unpublished"``)
+  needs measured watts;
 * PUE: the user's value > the region's published PUE > the provider's fleet PUE >
   the ``unknown`` default of ``data/pue.csv``;
 * intensity: the user's value > the provider's own published intensity for the
@@ -15,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalog import Catalog, Hardware, Region, Source, Zone
+from .errors import UnpublishedPowerError
 from .job import Job
 
 __all__ = ["Location", "ResolvedInputs", "region_intensity", "resolve", "resolve_pue"]
@@ -46,7 +49,7 @@ class ResolvedInputs:
     hardware_id: str | None
     hardware_kind: str
     rated_watts: float | None  # per device, from the catalog or the user [W]
-    rated_watts_basis: str  # "tdp", "measured_average" (catalog) or "custom"
+    rated_watts_basis: str  # "tdp", "measured_average", "unpublished" (catalog) or "custom"
     rated_watts_source: Source
     utilization: float | None  # None when the power was measured
     device_watts: float  # average power drawn per device [W]
@@ -145,14 +148,17 @@ def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
     """Resolve every name of ``job`` to numbers with sources.
 
     Raises :class:`~ml_emissions.errors.UnknownNameError` for an unknown hardware,
-    region or zone name.
+    region or zone name, and :class:`~ml_emissions.errors.UnpublishedPowerError` for a
+    device without a published power when no measured power is given.
     """
     device, rated = _hardware(catalog, job)
     memory_constant = catalog.constant("memory_power_w_per_gb")
     if job.measured_watts is not None:
         device_watts, utilization = job.measured_watts, None
     else:
-        assert rated is not None
+        if rated is None:
+            assert device is not None, "Job requires watts or measured_watts without hardware"
+            raise UnpublishedPowerError(device.name, device.vendor)
         utilization = (job.utilization if job.utilization is not None
                        else catalog.constant("default_utilization").value)
         device_watts = utilization * rated

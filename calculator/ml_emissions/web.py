@@ -164,14 +164,16 @@ def exports_query(query: str) -> str:
 
 def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
     """Everything the form lists, for rendering it at build time: hardware grouped by
-    kind, providers with their regions, zones, training types, the parameter names and
-    labels, the default inputs, and the value an optional field takes when left empty
-    (``placeholders``)."""
+    kind (each device's ``watts`` is its power as a label, ``"400 W"``, or ``"power
+    unpublished"`` when its vendor publishes none), providers with their regions, zones,
+    training types, the parameter names and labels, the default inputs, and the value an
+    optional field takes when left empty (``placeholders``)."""
     catalog = catalog or load_catalog()
     kinds = {"gpu": "GPUs", "tpu": "TPUs", "npu": "Other accelerators", "soc": "Systems on a chip",
              "cpu": "CPUs"}
     hardware = {
-        label: [{"name": d.name, "watts": fmt.number(d.tdp_w), "aliases": list(d.aliases)}
+        label: [{"name": d.name, "aliases": list(d.aliases),
+                 "watts": "power unpublished" if d.tdp_w is None else fmt.number(d.tdp_w) + " W"}
                 for d in sorted(catalog.hardware, key=lambda d: (d.vendor, d.name))
                 if d.kind == kind]
         for kind, label in kinds.items()

@@ -132,26 +132,25 @@ def chart_history(context: Context, regions: str) -> str:
 @renderer("chart-efficiency")
 def chart_efficiency(context: Context) -> str:
     """Dense FP16/BF16 throughput per watt against release year, for accelerators."""
-    devices = [d for d in context.catalog.hardware
-               if d.fp16_tflops and d.kind in ("gpu", "tpu", "npu")]
+    # (device, GFLOPS per watt) for accelerators with both figures published
+    points = [(d, 1000 * d.fp16_tflops / d.tdp_w) for d in context.catalog.hardware
+              if d.fp16_tflops and d.tdp_w is not None and d.kind in ("gpu", "tpu", "npu")]
     figure, axes = plt.subplots(figsize=(7, 3.8))
-    xs = [d.release_year for d in devices]
-    ys = [1000 * (d.fp16_tflops or 0) / d.tdp_w for d in devices]
-    axes.scatter(xs, ys, color=ACCENT, s=18)
+    axes.scatter([d.release_year for d, _ in points], [y for _, y in points], color=ACCENT,
+                 s=18)
     axes.set_yscale("log")
-    best = max(devices, key=lambda d: (d.fp16_tflops or 0) / d.tdp_w)
-    oldest = min(devices, key=lambda d: d.release_year)
-    for device in (best, oldest):
-        axes.annotate(device.name, (device.release_year,
-                                    1000 * (device.fp16_tflops or 0) / device.tdp_w),
+    best = max(points, key=lambda point: point[1])
+    oldest = min(points, key=lambda point: point[0].release_year)
+    for device, efficiency in (best, oldest):
+        axes.annotate(device.name, (device.release_year, efficiency),
                       fontsize=7, xytext=(4, 4), textcoords="offset points")
     axes.set_xlabel("Release year")
     axes.set_ylabel("GFLOPS per watt (FP16/BF16 dense, log scale)")
-    alt = (f"Scatter plot of {len(devices)} accelerators: FP16 throughput per watt of rated "
-           f"power rises from {fmt.number(1000 * (oldest.fp16_tflops or 0) / oldest.tdp_w)} "
-           f"GFLOPS/W ({oldest.name}, {oldest.release_year}) to "
-           f"{fmt.number(1000 * (best.fp16_tflops or 0) / best.tdp_w)} GFLOPS/W "
-           f"({best.name}, {best.release_year}).")
+    alt = (f"Scatter plot of {len(points)} accelerators: FP16 throughput per watt of rated "
+           f"power rises from {fmt.number(oldest[1])} "
+           f"GFLOPS/W ({oldest[0].name}, {oldest[0].release_year}) to "
+           f"{fmt.number(best[1])} GFLOPS/W "
+           f"({best[0].name}, {best[0].release_year}).")
     caption = ("Peak dense FP16/BF16 throughput divided by rated power, for the accelerators "
                "of the hardware table with a published figure. Sources: vendor datasheets "
                "(see the Data page).")

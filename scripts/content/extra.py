@@ -202,9 +202,13 @@ def _link(text: str, url: str) -> str:
 
 
 def _efficiency(device: Hardware) -> str:
-    if not device.fp16_tflops:
+    if not device.fp16_tflops or device.tdp_w is None:
         return "-"
     return fmt.number(1000.0 * device.fp16_tflops / device.tdp_w)
+
+
+def _power(device: Hardware) -> str:
+    return "-" if device.tdp_w is None else fmt.number(device.tdp_w)
 
 
 @renderer("hardware-table")
@@ -221,8 +225,9 @@ def hardware_table(context: Context, names: str = "", basis: str = "", kind: str
         devices.sort(key=lambda d: (d.release_year, d.name))
     if not devices:
         raise MarkerError("hardware-table selects no device")
-    labels = {"tdp": "rated (TDP)", "measured_average": "measured average"}
-    rows = [[d.name, str(d.release_year), fmt.number(d.tdp_w), labels[d.power_basis],
+    labels = {"tdp": "rated (TDP)", "measured_average": "measured average",
+              "unpublished": "not published (give a measured power)"}
+    rows = [[d.name, str(d.release_year), _power(d), labels[d.power_basis],
              fmt.number(d.fp16_tflops) if d.fp16_tflops else "-", _efficiency(d),
              _link(d.source.citation, d.source.url)] for d in devices]
     return markdown_table(["Device", "Year", "Power (W)", "Power basis",

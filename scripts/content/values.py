@@ -81,7 +81,10 @@ def value(context: Context, unit: str = "yes", **what: str) -> str:
         return fmt.number(region_intensity(catalog, catalog.find_region(arg))
                           .intensity_g_per_kwh) + g
     if key == "hardware":
-        return fmt.number(catalog.find_hardware(arg).tdp_w) + (" W" if with_unit else "")
+        device = catalog.find_hardware(arg)
+        if device.tdp_w is None:
+            raise MarkerError(f"hardware={arg!r}: {device.name} has no published power")
+        return fmt.number(device.tdp_w) + (" W" if with_unit else "")
     if key == "count":
         return _count(context, arg)
     if key == "zones":

@@ -194,7 +194,7 @@ class _Form:
                 + "".join(self.field(param) for param, _ in choices))
 
     def datalists(self) -> str:
-        hardware = "".join(_option(d["name"], label=f"{kind}, {d['watts']} W")
+        hardware = "".join(_option(d["name"], label=f"{kind}, {d['watts']}")
                            for kind, devices in self.options["hardware"].items()
                            for d in devices)
         zones = "".join(_option(z["id"], label=z["label"]) for z in self.options["zones"])
