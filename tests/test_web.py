@@ -131,10 +131,11 @@ def test_devices_without_a_published_power_in_the_form() -> None:
     assert devices["Google TPU v5e"]["watts"] == "power unpublished"
     assert devices["NVIDIA A100 SXM4 80GB"]["watts"] == "400 W"  # NVIDIA datasheet
     reply = web.respond({"hardware": "TPU v5e", "hours": "2", "zone": "FR"})
-    assert reply["errors"] == [{"field": "measured-watts", "message":
-                                "Measured power per device (W): missing for Google TPU v5e; "
-                                "Google publishes no power figure per device, so give the "
-                                "measured average power per device in watts"}]
+    # next to the device: the form shows the measured-power field only once chosen
+    assert reply["errors"] == [{"field": "hardware", "message":
+                                "Hardware: Google TPU v5e: Google publishes no power figure "
+                                "per device; choose \"Measured power per device (W)\" and "
+                                "give the measured average power per device"}]
     assert web.respond({"hardware": "TPU v5e", "hours": "2", "zone": "FR",
                         "measured-watts": "120"})["ok"] is True
 

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from . import formatting as fmt
 from .catalog import Catalog, load_catalog
 from .engine import estimate
-from .errors import InputError
+from .errors import InputError, UnpublishedPowerError
 from .job import PARAMETERS, TRAINING_TYPES, Job, params_from_query
 from .reports import FORMATS, render
 from .result_html import estimate_html
@@ -91,6 +91,12 @@ def respond(params: dict[str, str], catalog: Catalog | None = None, *,
     try:
         job = Job.from_params(params)
         est = estimate(job, catalog)
+    except UnpublishedPowerError as error:
+        # The form hides the measured-power field until the visitor picks it: say so
+        # next to the device they just chose.
+        return _error("hardware", f"{FIELD_LABELS['hardware']}: {error.device}: "
+                      f"{error.reason}; choose \"{FIELD_LABELS['measured-watts']}\" "
+                      "and give the measured average power per device")
     except InputError as error:
         field = error.field.replace("_", "-")
         label = FIELD_LABELS.get(field, field)

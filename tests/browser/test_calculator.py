@@ -179,6 +179,7 @@ ERROR_CASES = [
     ("count", [("fill", "count", "1.5")], {"count": "1.5"}),
     ("count", [("fill", "count", "1e999")], {"count": "1e999"}),
     ("hardware", [("fill", "hardware", "A100-80G-SMX")], {"hardware": "A100-80G-SMX"}),
+    ("hardware", [("fill", "hardware", "Google TPU v5e")], {"hardware": "Google TPU v5e"}),
     ("zone", [("mode", "zone", ""), ("fill", "zone", "Frence")],
      {"region": None, "zone": "Frence"}),
     ("pue", [("fill", "pue", "0.5")], {"pue": "0.5"}),
@@ -203,6 +204,15 @@ def test_a_bad_input_is_explained_next_to_it_and_the_last_estimate_stays(
     expect(calculator.locator("#mle-stale")).to_be_visible()
     expect(calculator.locator("#form-error")).to_be_hidden()
     expect_result(calculator, changed(hours="12"))  # the last good estimate and permalink
+
+
+def test_a_device_without_published_power_takes_a_measured_power(calculator: Page) -> None:
+    calculator.fill("#hardware", "Google TPU v6e (Trillium)")
+    expect(calculator.locator("#hardware-error")).to_contain_text("Google publishes no power")
+    act(calculator, [("mode", "measured-watts", ""), ("fill", "measured-watts", "150")])
+    expect_result(calculator, changed(hardware="Google TPU v6e (Trillium)", utilization=None,
+                                      measured_watts="150"))
+    expect(calculator.locator("#hardware-error")).to_be_hidden()
 
 
 def test_fixing_the_input_clears_the_error(calculator: Page) -> None:
