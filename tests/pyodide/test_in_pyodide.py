@@ -31,6 +31,7 @@ import pytest
 
 import ml_emissions
 from ml_emissions import load_catalog, web
+from ml_emissions.catalog import Hardware
 from scripts.build_wheel import build_wheel
 
 HERE = Path(__file__).resolve().parent
@@ -145,18 +146,27 @@ CASES: list[tuple[str, Case, bool]] = [
 
 def catalog_sweep() -> list[dict[str, str]]:
     """Every device, cloud region and grid zone of the catalog once, with the other
-    inputs varied deterministically (counts, durations, utilization, runs, PUE)."""
+    inputs varied deterministically (counts, durations, utilization, runs, PUE). A device
+    whose vendor publishes no power gets a measured power instead of a utilization."""
     catalog = load_catalog()
-    devices = [d.name for d in catalog.hardware]
+    devices = list(catalog.hardware)
     zones = [z.zone_id for z in catalog.zones]
+
+    def power(device: Hardware, i: int, utilization: str | None = None) -> dict[str, str]:
+        if device.tdp_w is None:
+            return {"measured-watts": str(80 + 10 * (i % 20))}
+        return {"utilization": utilization} if utilization else {}
+
     cases = []
-    for i, name in enumerate(devices):
-        cases.append({"hardware": name, "count": str(1 + i % 8), "hours": f"{1.5 * (i + 1):g}",
-                      "zone": zones[(7 * i) % len(zones)]})
+    for i, device in enumerate(devices):
+        cases.append({"hardware": device.name, "count": str(1 + i % 8),
+                      "hours": f"{1.5 * (i + 1):g}", "zone": zones[(7 * i) % len(zones)],
+                      **power(device, i)})
     for i, region in enumerate(catalog.regions):
-        cases.append({"hardware": devices[(5 * i) % len(devices)], "count": str(2 ** (i % 6)),
+        device = devices[(5 * i) % len(devices)]
+        cases.append({"hardware": device.name, "count": str(2 ** (i % 6)),
                       "device-hours": str(10 * (i + 1)), "region": region.key,
-                      "utilization": f"{0.3 + (i % 7) / 10:g}"})
+                      **power(device, i, f"{0.3 + (i % 7) / 10:g}")})
     for i, zone in enumerate(zones):
         case = {"watts": str(50 + 25 * (i % 30)), "hours": "24", "zone": zone,
                 "runs": str(1 + i % 5)}
