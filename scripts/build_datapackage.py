@@ -55,6 +55,13 @@ PACKAGE_SOURCES = [
         "version": "Electricity Maps version January 27, 2025; repository commit 4a0c3fc",
     },
     {
+        "title": "Ember, Global Electricity Review 2024: world electricity carbon intensity "
+                 "2023 (the GLOBAL row of the same compiled file)",
+        "path": "https://ember-energy.org/latest-insights/global-electricity-review-2024/"
+                "global-electricity-trends/#global-power-sector-emissions",
+        "version": "2024 edition, 2023 data",
+    },
+    {
         "title": "Google Cloud, region-carbon-info (data/yearly/*.csv)",
         "path": "https://github.com/GoogleCloudPlatform/region-carbon-info",
         "version": "repository commit 49f3f26",
@@ -132,25 +139,31 @@ DOCS: dict[str, TableDoc] = {
         },
     ),
     "grid_zones": TableDoc(
-        title="Grid zones (Electricity Maps 2024 yearly averages)",
+        title="Grid zones (Electricity Maps 2024 yearly averages) and the world average",
         description="Carbon intensity of electricity per Electricity Maps grid zone, yearly "
                     "averages for 2024; country aggregates included. A derivative database "
-                    "of Electricity Maps data under the ODbL 1.0 (see LICENSE-grid_zones.md).",
+                    "of Electricity Maps data under the ODbL 1.0 (see LICENSE-grid_zones.md). "
+                    "One more row, GLOBAL, is Ember's 2023 world average (Global Electricity "
+                    "Review 2024, CC BY 4.0), a fallback when the location of a job is "
+                    "unknown; it is not a grid zone.",
         columns={
-            "zone_id": ("Electricity Maps zone id, e.g. FR, US-CAL-CISO, CA-QC.", None),
+            "zone_id": ("Electricity Maps zone id, e.g. FR, US-CAL-CISO, CA-QC; GLOBAL for "
+                        "the world average.", None),
             "zone_name": ("Name of the zone.", None),
-            "country": ("Name of the zone's country.", None),
+            "country": ("Name of the zone's country (Global for GLOBAL).", None),
             "country_code": ("ISO 3166-1 alpha-2 code of the country (the zone id up to the "
-                             "first '-'); 'NA' is Namibia.", None),
+                             "first '-'); 'NA' is Namibia; empty for GLOBAL.", None),
             "intensity_lifecycle_g_per_kwh": ("Life-cycle carbon intensity of the zone's "
                                               "electricity, yearly average: the calculator's "
                                               "default.", G_PER_KWH),
             "intensity_direct_g_per_kwh": ("Direct (combustion only) carbon intensity, yearly "
-                                           "average.", G_PER_KWH),
-            "carbon_free_pct": ("Share of carbon-free electricity.", "%"),
-            "renewable_pct": ("Share of renewable electricity.", "%"),
+                                           "average (for GLOBAL, the same value as the "
+                                           "life-cycle column, as the upstream file gives "
+                                           "it).", G_PER_KWH),
+            "carbon_free_pct": ("Share of carbon-free electricity; empty for GLOBAL.", "%"),
+            "renewable_pct": ("Share of renewable electricity; empty for GLOBAL.", "%"),
             "data_origin": ("Electricity Maps' own 'Data source' column: how the zone's "
-                            "values were obtained.", None),
+                            "values were obtained; Ember for GLOBAL.", None),
         },
     ),
     "cloud_regions": TableDoc(

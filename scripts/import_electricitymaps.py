@@ -1,13 +1,17 @@
 """Import Electricity Maps 2024 yearly grid carbon intensities into ``data/grid_zones.csv``.
 
 Upstream: Electricity Maps, "2024 Yearly Carbon Intensity Data" (version January 27, 2025),
-one row per grid zone (351 zones, country aggregates included; the ``GLOBAL`` row of the
-compiled file is not Electricity Maps data and is left out),
-as compiled in Green-Algorithms-data (file
-``v3.1/carbon-intensity/electricitymap/CI-electricitymap-yearly_2024.csv``).
-Licence of the upstream data: Open Database License (ODbL) 1.0, with attribution to
-Electricity Maps. The generated table is a derivative database and stays under ODbL 1.0;
-this script therefore also writes ``data/LICENSE-grid_zones.md``.
+one row per grid zone (351 zones, country aggregates included), as compiled in
+Green-Algorithms-data (file
+``v3.1/carbon-intensity/electricitymap/CI-electricitymap-yearly_2024.csv``), whose last
+row, ``GLOBAL``, adds Ember's 2023 world average: 352 rows in all, every one kept.
+Licence of the Electricity Maps rows: Open Database License (ODbL) 1.0, with attribution
+to Electricity Maps. The generated table is a derivative database and stays under ODbL 1.0;
+this script therefore also writes ``data/LICENSE-grid_zones.md``. The ``GLOBAL`` row is
+not Electricity Maps data: it is Ember's (Global Electricity Review 2024), published under
+CC BY 4.0, and its ``source``, ``source_url`` (the row's Ember URL without its ``utm_*``
+tracking parameters), ``licence`` and ``data_origin`` say so. It has no carbon-free or
+renewable share (empty cells, reported as warnings) and no country code.
 
 Values are copied as text, exactly as published (no rounding, no re-formatting); only
 surrounding whitespace is stripped. Same input, same output bytes.
@@ -24,6 +28,7 @@ import re
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 
@@ -35,6 +40,15 @@ SOURCE_URL = "https://www.electricitymaps.com/data-portal"
 LICENCE = "ODbL-1.0"
 ODBL_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
 GLOBAL_ZONE = "GLOBAL"
+
+# The GLOBAL row: Ember's world average. Its "Data source" cell is an Ember URL (the
+# Citation cell is empty); the licence is the one Ember publishes its data under.
+EMBER_HOST = "ember-energy.org"
+EMBER_SOURCE = ("Ember, Global Electricity Review 2024: world electricity carbon "
+                "intensity 2023")
+EMBER_ORIGIN = "Ember"
+EMBER_LICENCE = "CC-BY-4.0"
+CC_BY_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 # Upstream column names (the subscript two in "gCO₂eq" is U+2082).
 COL_DATETIME = "Datetime (UTC)"
@@ -83,10 +97,6 @@ NUMERIC_RANGES: dict[str, tuple[Decimal, Decimal]] = {
     "carbon_free_pct": (Decimal(0), Decimal(100)),
     "renewable_pct": (Decimal(0), Decimal(100)),
 }
-
-# The compiled upstream file ends with a `GLOBAL` row that is not Electricity Maps data
-# (Ember's 2023 world average, with the same value in both intensity columns): left out.
-SKIPPED_ZONES = frozenset({GLOBAL_ZONE})
 
 # "... Electricity Maps. https://www.electricitymaps.com" -> text before the trailing URL.
 TRAILING_URL = re.compile(r"\s+https?://\S+$")
@@ -139,6 +149,24 @@ def citation(zone_id: str, citation_text: str) -> tuple[str, str]:
     return TRAILING_URL.sub("", citation_text), SOURCE_URL
 
 
+def without_tracking(url: str) -> str:
+    """``url`` without its ``utm_*`` query parameters (path and fragment kept)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.startswith("utm_")]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def ember_url(zone_id: str, data_source: str) -> str:
+    """The GLOBAL row's source URL: its 'Data source' cell, which must be an Ember page,
+    without tracking parameters."""
+    parts = urlsplit(data_source)
+    if parts.scheme != "https" or parts.hostname != EMBER_HOST:
+        raise DataError(f"zone {zone_id!r}: Data source {data_source!r} is not an "
+                        f"https://{EMBER_HOST} URL")
+    return without_tracking(data_source)
+
+
 def check_numbers(table: pd.DataFrame) -> list[str]:
     """Raise on unparsable or out-of-range numbers; return warnings for empty cells."""
     warnings: list[str] = []
@@ -167,7 +195,12 @@ def build_table(upstream: pd.DataFrame) -> pd.DataFrame:
     rows: list[dict[str, str]] = []
     for record in upstream.to_dict(orient="records"):
         zone_id = record[COL_ZONE_ID]
-        source, source_url = citation(zone_id, record[COL_CITATION])
+        if zone_id == GLOBAL_ZONE:  # Ember's world average, not Electricity Maps data
+            source, source_url = EMBER_SOURCE, ember_url(zone_id, record[COL_DATA_SOURCE])
+            origin, licence = EMBER_ORIGIN, EMBER_LICENCE
+        else:
+            source, source_url = citation(zone_id, record[COL_CITATION])
+            origin, licence = record[COL_DATA_SOURCE], LICENCE
         rows.append(
             {
                 "zone_id": zone_id,
@@ -178,11 +211,11 @@ def build_table(upstream: pd.DataFrame) -> pd.DataFrame:
                 "intensity_direct_g_per_kwh": record[COL_DIRECT],
                 "carbon_free_pct": record[COL_CFE],
                 "renewable_pct": record[COL_RE],
-                "data_origin": record[COL_DATA_SOURCE],
+                "data_origin": origin,
                 "source": source,
                 "source_url": source_url,
                 "source_year": source_year(zone_id, record[COL_DATETIME]),
-                "licence": LICENCE,
+                "licence": licence,
             }
         )
     rows.sort(key=lambda row: row["zone_id"])
@@ -190,9 +223,25 @@ def build_table(upstream: pd.DataFrame) -> pd.DataFrame:
 
 
 def licence_note(upstream: pd.DataFrame, csv_name: str) -> str:
-    """Text of the licence note that accompanies the generated table."""
+    """Text of the licence note that accompanies the generated table (with a paragraph on
+    the ``GLOBAL`` row when the upstream file has one)."""
     versions = sorted(set(CITATION_VERSION.findall(" ".join(upstream[COL_CITATION]))))
     version = f"Version {versions[0]}" if len(versions) == 1 else "see the `source` column"
+    has_global = bool((upstream[COL_ZONE_ID] == GLOBAL_ZONE).any())
+    global_row = f"""
+The `{GLOBAL_ZONE}` row is the exception, appended by the compiled file: it is not
+Electricity Maps data but Ember's 2023 world average, from its Global Electricity Review
+2024. Ember publishes its data under the Creative Commons Attribution 4.0 licence
+(CC BY 4.0, <{CC_BY_URL}>);
+the row's `licence` column says `{EMBER_LICENCE}` and its `source_url` names the Ember page.
+""" if has_global else ""
+    global_attribution = f"""
+> World average (`{GLOBAL_ZONE}` row): Ember (2024), Global Electricity Review 2024,
+> <https://ember-energy.org>, licensed under CC BY 4.0.
+""" if has_global else ""
+    only = f"Only `{csv_name}` is under the ODbL"
+    if has_global:
+        only += f", and its `{GLOBAL_ZONE}` row under CC BY 4.0"
     return f"""# Licence of `{csv_name}`
 
 `{csv_name}` is derived from Electricity Maps' 2024 yearly carbon-intensity data
@@ -202,6 +251,7 @@ renewable shares, and data sources.
 It was imported from the copy compiled by the Green Algorithms project
 (Green-Algorithms-data, `CI-electricitymap-yearly_2024.csv`), which is distributed
 under the same licence.
+{global_row}
 ## Licence
 
 This table is a derivative database and is made available under the
@@ -220,14 +270,14 @@ with it (estimates, charts, reports) only need the attribution below.
 
 > Grid carbon-intensity data: Electricity Maps (2025), 2024 Yearly Carbon Intensity Data,
 > <https://www.electricitymaps.com>, licensed under the Open Database License 1.0.
-
+{global_attribution}
 The `source` column of each row gives the upstream citation for that row.
 
 ## Scope
 
-Only `{csv_name}` is under the ODbL. The other tables in `data/` are not: each of
-their rows states its own licence in its `licence` column. The import scripts are
-project code and follow the project's licence.
+{only}.
+The other tables in `data/` are not: each of their rows states its own licence in its
+`licence` column. The import scripts are project code and follow the project's licence.
 
 To regenerate the table from the upstream file:
 `python scripts/import_electricitymaps.py CI-electricitymap-yearly_2024.csv`
@@ -264,7 +314,6 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         upstream = read_upstream(args.src_csv)
-        upstream = upstream[~upstream[COL_ZONE_ID].isin(SKIPPED_ZONES)]
     except (InputError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -53,6 +53,7 @@ class TableSpec:
 
 
 YEAR = Number(1950, 2100, integer=True)
+WORLD_ZONE = "GLOBAL"  # grid_zones.csv: Ember's world average, the one row without a country
 UNPUBLISHED = "unpublished"  # hardware power_basis: the vendor publishes no power figure
 
 TABLES: dict[str, TableSpec] = {
@@ -270,6 +271,23 @@ def check_power(report: Report, frame: pd.DataFrame) -> None:
                        f"power_basis is {UNPUBLISHED}", row)
 
 
+def check_country_codes(report: Report, frame: pd.DataFrame) -> None:
+    """A zone's ``country_code`` is its id up to the first '-'; only the world average
+    (``GLOBAL``) has none."""
+    spec = TABLES["zones"]
+    for index, row in frame.iterrows():
+        assert isinstance(index, int)
+        code = row["country_code"]
+        if row["zone_id"] == WORLD_ZONE:
+            if code:
+                report.add(spec, index, "country_code",
+                           f"{code!r} is given, but {WORLD_ZONE} is the world average", row)
+        elif code != row["zone_id"].split("-", 1)[0]:
+            report.add(spec, index, "country_code", f"{code!r} is not the zone id up to "
+                       "its first '-'" + (f"; only {WORLD_ZONE} may leave it empty"
+                                          if not code else ""), row)
+
+
 def check_aliases(report: Report, frame: pd.DataFrame) -> None:
     """No name or alias of one device may match another device (after normalization)."""
     spec = TABLES["hardware"]
@@ -338,6 +356,8 @@ def load_tables(data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
         check_table(report, spec, tables[name])
     if "hardware" in tables and set(TABLES["hardware"].columns) <= set(tables["hardware"]):
         check_power(report, tables["hardware"])
+    if "zones" in tables and set(TABLES["zones"].columns) <= set(tables["zones"]):
+        check_country_codes(report, tables["zones"])
     if report.errors:  # structural problems: stop before cross-table rules
         return tables, report.errors
     check_aliases(report, tables["hardware"])

@@ -200,3 +200,17 @@ def test_python_m_and_console_script_run() -> None:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith("ml-emissions ")
+
+
+def test_zones_lists_the_world_average(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["zones", "--json"], capsys)
+    assert status == 0
+    (world,) = [row for row in json.loads(out) if row["zone"] == "GLOBAL"]
+    assert (world["country"], world["year"]) == ("Global", 2023)
+    assert world["source"].startswith("Ember")
+    status, out, _ = run(["zones", "global"], capsys)
+    assert status == 0 and "GLOBAL" in out
+    status, out, _ = run(["estimate", "--watts", "1000", "--hours", "100", "--zone", "World",
+                          "--format", "json"], capsys)
+    assert status == 0
+    assert json.loads(out)["inputs"]["location"]["key"] == "GLOBAL"

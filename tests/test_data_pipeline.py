@@ -1,5 +1,6 @@
 """The data pipeline: the committed catalog is up to date, the build is deterministic,
-and the validator names file, line and column for every broken rule."""
+the grid-zone importer keeps every upstream row (the GLOBAL row with Ember as its
+source), and the validator names file, line and column for every broken rule."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import build_catalog
+from scripts import build_catalog, import_electricitymaps
 from scripts.validate_data import validate
 from tests.conftest import DATA, ROOT, data_rows, set_cell
 
@@ -53,6 +54,11 @@ def _first_id(path: Path, column: str, line: int = 2) -> str:
          "column intensity_lifecycle_g_per_kwh: 2000 is outside 0-1500"),
         ("grid_zones.csv", "intensity_direct_g_per_kwh", "-3",
          "column intensity_direct_g_per_kwh: -3 is outside 0-1500"),
+        ("grid_zones.csv", "country_code", "",
+         "column country_code: '' is not the zone id up to its first '-'; only GLOBAL may "
+         "leave it empty"),
+        ("grid_zones.csv", "country_code", "ZZ",
+         "column country_code: 'ZZ' is not the zone id up to its first '-'"),
         ("cloud_regions.csv", "pue", "0.9", "column pue: 0.9 is outside 1-3"),
         ("cloud_regions.csv", "pue", "3.5", "column pue: 3.5 is outside 1-3"),
         ("cloud_regions.csv", "zone_id", "XX-NOWHERE",
@@ -121,3 +127,105 @@ def test_build_refuses_invalid_data(data_copy: Path) -> None:
         build_catalog.build(data_copy)
     assert build_catalog.main(["--data", str(data_copy), "--out",
                                str(data_copy / "c.json")]) == 1
+
+
+# An upstream file shaped like Electricity Maps' 2024 yearly CSV as compiled by
+# Green-Algorithms-data: two of its zones (values as in data/grid_zones.csv; upstream puts
+# direct before life-cycle), then the appended GLOBAL row (Ember's world average, its URL
+# in the Data source cell, with a tracking parameter as upstream has one; empty Citation).
+UPSTREAM_HEADER = ("Datetime (UTC),Country,Zone name,Zone id,"
+                   "Carbon intensity gCO\u2082eq/kWh (direct),"
+                   "Carbon intensity gCO\u2082eq/kWh (Life cycle),"
+                   "Carbon-free energy percentage (CFE%),Renewable energy percentage (RE%),"
+                   "Data source,Citation\n")
+EM_CITATION = ('"Electricity Maps (2025). {0} 2024 Yearly Carbon Intensity Data (Version '
+               'January 27, 2025). Electricity Maps. https://www.electricitymaps.com"')
+EMBER_PAGE = ("https://ember-energy.org/latest-insights/global-electricity-review-2024/"
+              "global-electricity-trends/")
+GLOBAL_ROW = ("2023-01-01 00:00:00,Global,Global,GLOBAL,480.0,480.0,,,"
+              f"{EMBER_PAGE}?utm_source=example.com#global-power-sector-emissions,\n")
+
+
+def _upstream(path: Path, global_row: str = GLOBAL_ROW) -> Path:
+    path.write_text(
+        UPSTREAM_HEADER
+        + "2024-01-01 00:00:00,France,France,FR,18.4,33.44,95.95,28.57,"
+        + "opendata.reseaux-energies.fr; Electricity Maps Estimation,"
+        + EM_CITATION.format("France") + "\n"
+        + "2024-01-01 00:00:00,Canada,Qu\u00e9bec,CA-QC,5.48,35.04,98.65,96.4,"
+        + "Electricity Maps Estimation; hydroquebec.com,"
+        + EM_CITATION.format("Canada") + "\n"
+        + global_row,
+        encoding="utf-8",
+    )
+    return path
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_importer_keeps_the_global_row_with_ember_as_its_source(tmp_path: Path) -> None:
+    upstream = _upstream(tmp_path / "yearly.csv")
+    out = tmp_path / "grid_zones.csv"
+    argv = [str(upstream), "--out", str(out)]
+    assert import_electricitymaps.main(argv) == 0
+    rows = {row["zone_id"]: row for row in _read_csv(out)}
+    assert list(rows) == ["CA-QC", "FR", "GLOBAL"]  # every upstream row, sorted by id
+    world = rows["GLOBAL"]
+    assert world["source"] == ("Ember, Global Electricity Review 2024: world electricity "
+                               "carbon intensity 2023")
+    assert world["source_url"] == EMBER_PAGE + "#global-power-sector-emissions"
+    assert (world["source_year"], world["licence"], world["data_origin"]) == (
+        "2023", "CC-BY-4.0", "Ember")
+    assert (world["country"], world["zone_name"], world["country_code"]) == (
+        "Global", "Global", "")
+    assert (world["intensity_lifecycle_g_per_kwh"], world["intensity_direct_g_per_kwh"]) == (
+        "480.0", "480.0")
+    assert (world["carbon_free_pct"], world["renewable_pct"]) == ("", "")
+    france = rows["FR"]
+    assert (france["licence"], france["source_year"], france["intensity_lifecycle_g_per_kwh"]) \
+        == ("ODbL-1.0", "2024", "33.44")
+    assert france["data_origin"] == "opendata.reseaux-energies.fr; Electricity Maps Estimation"
+    assert france["source"] == ("Electricity Maps (2025). France 2024 Yearly Carbon Intensity "
+                                "Data (Version January 27, 2025). Electricity Maps.")
+    assert france["source_url"] == "https://www.electricitymaps.com/data-portal"
+    note = (tmp_path / "LICENSE-grid_zones.md").read_text("utf-8")
+    assert "Open Database License (ODbL) 1.0" in note
+    assert "The `GLOBAL` row is the exception" in note and "CC BY 4.0" in note
+    first = out.read_bytes(), note
+    assert import_electricitymaps.main(argv) == 0
+    assert (out.read_bytes(), (tmp_path / "LICENSE-grid_zones.md").read_text("utf-8")) == first
+
+
+def test_importer_refuses_a_global_row_not_from_ember(tmp_path: Path) -> None:
+    upstream = _upstream(tmp_path / "yearly.csv", GLOBAL_ROW.replace(
+        "https://ember-energy.org", "https://example.org"))
+    out = tmp_path / "grid_zones.csv"
+    assert import_electricitymaps.main([str(upstream), "--out", str(out)]) == 1
+    assert not out.exists()
+
+
+def test_committed_zones_hold_every_upstream_row() -> None:
+    rows = data_rows("grid_zones.csv")
+    assert len(rows) == 352  # Electricity Maps 2024 yearly file as compiled: 351 + GLOBAL
+    (world,) = [row for row in rows if row["zone_id"] == "GLOBAL"]
+    assert (world["source_year"], world["licence"], world["data_origin"]) == (
+        "2023", "CC-BY-4.0", "Ember")
+    assert world["source_url"].startswith("https://ember-energy.org/")
+    assert "utm_" not in world["source_url"]
+    others = [row for row in rows if row["zone_id"] != "GLOBAL"]
+    assert {row["licence"] for row in others} == {"ODbL-1.0"}
+    assert all(row["country_code"] for row in others)
+
+
+def test_validator_refuses_a_country_code_for_the_world_average(data_copy: Path) -> None:
+    line = next(i for i, row in enumerate(data_rows("grid_zones.csv"), start=2)
+                if row["zone_id"] == "GLOBAL")
+    set_cell(data_copy / "grid_zones.csv", line, "country_code", "GL")
+    errors = validate(data_copy)
+    assert errors == [f"data/grid_zones.csv, line {line} (zone_id=GLOBAL), column "
+                      "country_code: 'GL' is given, but GLOBAL is the world average"]

@@ -125,10 +125,12 @@ def test_keys_and_foreign_keys() -> None:
 
 def test_licences() -> None:
     package = _committed()
-    (zones,) = _resource(package, "grid_zones")["licenses"]
-    assert zones["name"] == "ODbL-1.0"
-    assert "Electricity Maps" in zones["attribution"]
-    assert zones["file"] == "LICENSE-grid_zones.md"
+    # ODbL for the Electricity Maps rows, CC BY 4.0 for the GLOBAL row (Ember's data)
+    ember, zones = _resource(package, "grid_zones")["licenses"]
+    assert (ember["name"], zones["name"]) == ("CC-BY-4.0", "ODbL-1.0")
+    for entry in (ember, zones):
+        assert "Electricity Maps" in entry["attribution"] and "Ember" in entry["attribution"]
+        assert entry["file"] == "LICENSE-grid_zones.md"
     for resource in package["resources"]:
         with (DATA / resource["path"]).open(encoding="utf-8", newline="") as handle:
             used = {row["licence"] for row in csv.DictReader(handle)}

@@ -1,7 +1,8 @@
 """The pages of docs/ take every catalog figure from the data, through markers.
 
 * No catalog figure is typed in the prose: PUE values, constants, equivalence factors,
-  life-cycle intensities of country-level grid zones, the intensity the engine uses for
+  life-cycle intensities of country-level grid zones (and of the world average), the
+  intensity the engine uses for
   each cloud region, and device powers followed by " W", each as the engine formats it
   (``ml_emissions.formatting.number``) and as written in the CSV. Markers, HTML
   comments, fenced code, snippet inclusions (the included files are code) and link
@@ -118,7 +119,7 @@ def catalog_figures() -> dict[str, str]:
         add(row["amount_per_unit"], f"equivalents.csv {row['equivalent_id']}")
     zones = {row["zone_id"]: row for row in data_rows("grid_zones.csv")}
     for row in zones.values():
-        if row["zone_id"] == row["country_code"]:
+        if row["zone_id"] == row["country_code"] or not row["country_code"]:  # or GLOBAL
             add(row["intensity_lifecycle_g_per_kwh"], f"grid_zones.csv {row['zone_id']}")
     catalog = load_catalog()
     for row in data_rows("cloud_regions.csv"):
@@ -221,3 +222,23 @@ def test_legacy_comparison_needs_its_file(monkeypatch: pytest.MonkeyPatch,
 def test_unknown_marker_fails() -> None:
     with pytest.raises(MarkerError, match="unknown marker"):
         render_markers("<!-- data:no-such-marker -->", Context(page_url="x/"))
+
+
+def test_zone_counts_and_rankings_leave_out_the_world_average() -> None:
+    grids = [row for row in data_rows("grid_zones.csv") if row["zone_id"] != "GLOBAL"]
+    context = Context(page_url="data/")
+
+    def render(marker: str) -> str:
+        return render_markers(f"<!-- data:{marker} -->", context).strip()
+
+    assert render("value count=zones") == f"{len(grids):,}"
+    assert render("value count=countries") == f"{len({r['country_code'] for r in grids}):,}"
+    lowest = min(float(r["intensity_lifecycle_g_per_kwh"]) for r in grids)
+    assert render("value zones=min") == f"{fmt.number(lowest)} gCO2e/kWh"
+    for order in ("cleanest", "dirtiest"):
+        ranked = render(f"zones-ranked order={order} n=1000")
+        assert "GLOBAL" not in ranked
+        assert ranked.count("\n") + 1 == len(grids) + 2  # header and rule lines
+    (world,) = [row for row in data_rows("grid_zones.csv") if row["zone_id"] == "GLOBAL"]
+    assert render("value zone=GLOBAL") == (  # selectable by id, like any zone
+        f"{fmt.number(float(world['intensity_lifecycle_g_per_kwh']))} gCO2e/kWh")

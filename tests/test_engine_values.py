@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from ml_emissions import Job, UnpublishedPowerError, estimate, render
+from ml_emissions import Job, UnpublishedPowerError, estimate, load_catalog, render
+from ml_emissions.catalog import Catalog
 from tests.conftest import data_rows, pue_row, region_row, zone_intensity
 
 # Documented facts the tests rely on, typed here independently of the catalog:
@@ -212,7 +215,7 @@ def test_cleanest_region_of_the_same_provider_and_cleanest_zone() -> None:
     assert alt.co2e_kg == pytest.approx(100 * intensity(best) / 1000)
     assert alt.saving_kg == pytest.approx(result.co2e_kg - alt.co2e_kg)
 
-    cleanest = min(data_rows("grid_zones.csv"),
+    cleanest = min((r for r in data_rows("grid_zones.csv") if r["country_code"]),
                    key=lambda r: float(r["intensity_lifecycle_g_per_kwh"]))
     assert result.cleanest_zone is not None
     assert result.cleanest_zone.key == cleanest["zone_id"]
@@ -228,3 +231,34 @@ def test_to_dict_has_the_documented_keys() -> None:
     assert data["inputs"]["rated_watts"] == A100_SXM4_80GB_W
     assert data["inputs"]["location"]["intensity_source"]["licence"] == "ODbL-1.0"
     assert data["job"] == {"hardware": "A100 80GB SXM", "hours": "1", "zone": "FR"}
+
+
+def test_world_average_zone_by_hand() -> None:
+    # 1000 W x 100 h = 100 kWh of IT energy; the default PUE of data/pue.csv ("unknown")
+    # applies, as for any grid zone; intensity: the GLOBAL row of data/grid_zones.csv
+    # (Ember's 2023 world average)
+    pue = float(pue_row("unknown")["pue"])
+    intensity = zone_intensity("GLOBAL")
+    result = estimate(Job(watts=1000, hours=100, zone="GLOBAL"))
+    assert result.energy_kwh == pytest.approx(100 * pue)
+    assert result.co2e_kg == pytest.approx(100 * pue * intensity / 1000)
+    source = result.inputs.location.intensity_source
+    assert (source.licence, source.year) == ("CC-BY-4.0", 2023)
+    assert source.citation.startswith("Ember")
+    for name in ("global", "World", "world average"):  # other names of the same zone
+        assert estimate(Job(watts=1000, hours=100, zone=name)).co2e_kg == result.co2e_kg
+
+
+def test_the_world_average_is_never_the_cleanest_zone() -> None:
+    catalog = load_catalog()
+    assert estimate(Job(watts=1000, hours=1, zone="GLOBAL")).cleanest_zone is not None
+    # even when it is the lowest intensity of the catalog
+    zones = tuple(replace(z, intensity_lifecycle_g_per_kwh=0.0) if z.zone_id == "GLOBAL"
+                  else z for z in catalog.zones)
+    cleaner = Catalog(version=catalog.version, hardware=catalog.hardware, zones=zones,
+                      providers=catalog.providers, regions=catalog.regions, pue=catalog.pue,
+                      equivalents=catalog.equivalents, constants=catalog.constants)
+    for job in (Job(watts=1000, hours=1, zone="FR"), Job(watts=1000, hours=1, zone="GLOBAL")):
+        alternative = estimate(job, cleaner).cleanest_zone
+        assert alternative is not None and alternative.key != "GLOBAL"
+        assert alternative.intensity_g_per_kwh > 0

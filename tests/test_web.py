@@ -87,6 +87,7 @@ def test_form_options_list_the_whole_catalog() -> None:
     assert sum(len(v) for v in options["hardware"].values()) == len(catalog.hardware)
     assert sum(len(p["regions"]) for p in options["providers"]) == len(catalog.regions)
     assert len(options["zones"]) == len(catalog.zones)
+    assert {"id": "GLOBAL", "label": "Global (GLOBAL)"} in options["zones"]  # world average
     assert set(options["labels"]) == set(options["parameters"])
     assert render(estimate(Job.from_params(options["defaults"])), "text")
 

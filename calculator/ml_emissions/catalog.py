@@ -35,6 +35,9 @@ __all__ = [
 
 CATALOG_FORMAT = 1
 
+# Other names of the world-average zone (the one zone without a country code, GLOBAL).
+WORLD_NAMES = ("World", "World average")
+
 
 def normalize_name(name: str) -> str:
     """Return ``name`` lowercased, accents removed, and every non-alphanumeric
@@ -83,7 +86,8 @@ class Hardware:
 @dataclass(frozen=True)
 class Zone:
     """An electricity grid zone (country or sub-national area) with its yearly average
-    carbon intensities [gCO2e/kWh]."""
+    carbon intensities [gCO2e/kWh]; or, for ``GLOBAL`` (no country code), the world
+    average, a fallback when the location of a job is unknown."""
 
     zone_id: str
     zone_name: str
@@ -101,6 +105,11 @@ class Zone:
         if self.zone_name == self.country or not self.country:
             return f"{self.zone_name} ({self.zone_id})"
         return f"{self.zone_name}, {self.country} ({self.zone_id})"
+
+    @property
+    def is_world_average(self) -> bool:
+        """True for the world average (``GLOBAL``): not a grid, and in no country."""
+        return not self.country_code
 
 
 @dataclass(frozen=True)
@@ -223,6 +232,9 @@ class Catalog:
             # a country name finds the country-level zone ("France" -> FR)
             if zone.zone_id == zone.country_code:
                 self._zone_by_name[normalize_name(zone.country)] = zone
+            elif zone.is_world_average:  # "Global", "World" -> GLOBAL
+                for name in (zone.country, *WORLD_NAMES):
+                    self._zone_by_name[normalize_name(name)] = zone
         self._region_by_key = {region.key.lower(): region for region in regions}
         self._provider_by_id = {p.provider_id: p for p in providers}
         self._pue_by_id = {p.pue_id: p for p in pue}
@@ -279,8 +291,9 @@ class Catalog:
         return device
 
     def find_zone(self, name: str, field: str = "zone") -> Zone:
-        """Return the grid zone with id ``name`` (``FR``, ``us-cal-ciso``) or the
-        country-level zone of the country called ``name`` (``France``)."""
+        """Return the grid zone with id ``name`` (``FR``, ``us-cal-ciso``), the
+        country-level zone of the country called ``name`` (``France``), or the world
+        average (``GLOBAL``, also called ``World``)."""
         zone = self._zone_by_id.get(name.strip().upper()) or self._zone_by_name.get(
             normalize_name(name)
         )
@@ -290,7 +303,8 @@ class Catalog:
             raise UnknownNameError(
                 field,
                 name,
-                "an Electricity Maps zone id such as 'FR' or 'US-CAL-CISO', or a country name",
+                "an Electricity Maps zone id such as 'FR' or 'US-CAL-CISO', a country name, "
+                "or 'GLOBAL' (world average)",
                 _suggest(name, names),
                 hint="run 'ml-emissions zones' for the list",
             )

@@ -205,7 +205,7 @@ def _cleanest_zone(catalog: Catalog) -> Location:
 
 
 def _find_cleanest_zone(catalog: Catalog) -> Location:
-    zones = [z for z in catalog.zones if z.country_code]  # not the GLOBAL average
+    zones = [z for z in catalog.zones if not z.is_world_average]  # GLOBAL is not a grid
     zone = min(zones, key=lambda z: (z.intensity_lifecycle_g_per_kwh, z.zone_id))
     return Location("zone", zone.zone_id, zone.label, zone.intensity_lifecycle_g_per_kwh,
                     f"life-cycle, yearly average {zone.source.year}", zone.source,

@@ -103,7 +103,8 @@ class Job:
     region
         Cloud region ``"provider:region_id"``, e.g. ``"gcp:us-central1"``.
     zone
-        Electricity Maps grid zone id or country name, e.g. ``"FR"``, ``"CA-QC"``.
+        Electricity Maps grid zone id or country name, e.g. ``"FR"``, ``"CA-QC"``; or
+        ``"GLOBAL"`` (also ``"World"``), the world average, when the location is unknown.
     intensity
         Custom carbon intensity of the electricity. [gCO2e/kWh]
     runs

@@ -37,9 +37,10 @@ def _order(order: str) -> bool:
 @renderer("zones-ranked")
 def zones_ranked(context: Context, order: str = "cleanest", n: str = "10",
                  level: str = "all") -> str:
-    """The ``n`` cleanest or dirtiest grid zones (``level=country`` for countries only)."""
-    zones = [z for z in context.catalog.zones
-             if level == "all" or (level == "country" and z.zone_id == z.country_code)]
+    """The ``n`` cleanest or dirtiest grid zones (``level=country`` for countries only);
+    the world average (GLOBAL) is no grid zone and is never ranked."""
+    zones = [z for z in context.catalog.zones if not z.is_world_average
+             and (level == "all" or (level == "country" and z.zone_id == z.country_code))]
     zones.sort(key=lambda z: z.intensity_lifecycle_g_per_kwh, reverse=_order(order))
     rows = [[z.zone_id, z.zone_name, z.country,
              fmt.number(z.intensity_lifecycle_g_per_kwh), fmt.number(z.intensity_direct_g_per_kwh),

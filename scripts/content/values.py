@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ml_emissions import Job, estimate
 from ml_emissions import formatting as fmt
+from ml_emissions.catalog import Zone
 from ml_emissions.resolve import region_intensity
 from scripts.content.markers import Context, MarkerError, renderer
 
@@ -23,12 +24,18 @@ def read_rows(file: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _grid_zones(context: Context) -> list[Zone]:
+    """The catalog's grid zones: every zone but the world average (GLOBAL)."""
+    return [z for z in context.catalog.zones if not z.is_world_average]
+
+
 def _count(context: Context, what: str) -> str:
     catalog = context.catalog
+    grids = _grid_zones(context)
     counts = {
         "hardware": len(catalog.hardware),
-        "zones": len(catalog.zones),
-        "countries": len({z.country_code for z in catalog.zones if z.country_code}),
+        "zones": len(grids),  # the world average is not a grid zone
+        "countries": len({z.country_code for z in grids}),
         "regions": len(catalog.regions),
         "providers": len(catalog.providers),
         "legacy-regions": len(read_rows("legacy_mlco2_regions.csv"))
@@ -41,7 +48,7 @@ def _count(context: Context, what: str) -> str:
 
 
 def _zone_extremes(context: Context) -> tuple[float, float]:
-    values = [z.intensity_lifecycle_g_per_kwh for z in context.catalog.zones]
+    values = [z.intensity_lifecycle_g_per_kwh for z in _grid_zones(context)]
     return min(values), max(values)
 
 
@@ -52,7 +59,8 @@ def value(context: Context, unit: str = "yes", **what: str) -> str:
     ``pue=ID`` (data/pue.csv), ``constant=ID``, ``equivalent=ID`` (its factor),
     ``zone=ID`` (life-cycle intensity), ``zone-direct=ID``, ``region=PROVIDER:REGION``
     (intensity the engine uses), ``hardware=NAME`` (rated power), ``count=WHAT``,
-    ``zones=min|max|ratio`` (life-cycle intensity extremes).
+    ``zones=min|max|ratio`` (life-cycle intensity extremes). Counts and extremes of
+    zones leave out the world average (GLOBAL), which is no grid zone.
     ``unit=no`` leaves the unit out.
     """
     if len(what) != 1:

@@ -65,7 +65,7 @@ HINTS = {
     "cpu-watts": "Host CPUs of the whole job; optional.",
     "memory-gb": "Host memory of the whole job; optional.",
     "region": "Carbon intensity and PUE published for the region.",
-    "zone": "Electricity Maps zone id or a country name.",
+    "zone": "Electricity Maps zone id, a country name, or GLOBAL (world average).",
     "intensity": "Grams of CO2e per kWh of electricity.",
     "pue": "Leave empty for the value of the location (shown greyed).",
     "training-type": "Reported in the model card.",
