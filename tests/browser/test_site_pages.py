@@ -96,3 +96,22 @@ def test_instant_navigation_to_and_from_the_calculator(shared_context: BrowserCo
     assert sum(u.endswith("/javascripts/calculator-worker.js") for u in guard.requests) == 1
     assert sum(u.endswith("/pyodide/pyodide.asm.wasm") for u in guard.requests) == 1
     page.close()
+
+
+def test_maths_is_rendered_and_katex_loads_only_where_there_is_maths(
+        shared_context: BrowserContext, guard: Guard, site_url: str) -> None:
+    guard.requests.clear()
+    page = open_page(shared_context, guard, site_url + "calculator/")
+    page.wait_for_load_state("load")
+    assert not any(u.endswith("/katex.min.js") for u in guard.requests)
+
+    page.goto(site_url + "methodology/")
+    formulas = page.locator(".arithmatex")
+    expect(formulas.first.locator(".katex")).to_be_visible()
+    count = formulas.count()
+    assert count > 5
+    # every formula typeset: KaTeX's markup inside, no raw TeX delimiters left
+    assert page.locator(".arithmatex .katex").count() == count
+    assert "\\(" not in page.locator("article").inner_text()
+    assert sum(u.endswith("/katex.min.js") for u in guard.requests) == 1
+    page.close()
