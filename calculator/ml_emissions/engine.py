@@ -175,14 +175,29 @@ def compare_regions(inputs: ResolvedInputs, provider: str, catalog: Catalog,
     """
     it_power = _it_power_w(inputs.device_watts, inputs)
     options = []
-    for region in catalog.regions_of(provider):
-        location = region_intensity(catalog, region)
-        pue = resolve_pue(catalog, user_pue, region)[0]
+    for key, label, intensity, region_pue in _provider_regions(catalog, provider):
+        pue = region_pue if user_pue is None else user_pue
         energy = _energy_kwh(it_power, inputs, pue)
-        options.append(RegionOption(region.key, location.label, location.intensity_g_per_kwh,
-                                    pue, energy, _co2e_kg(energy, location.intensity_g_per_kwh)))
+        options.append(RegionOption(key, label, intensity, pue, energy,
+                                    _co2e_kg(energy, intensity)))
     options.sort(key=lambda option: (option.co2e_kg, option.key))
     return options
+
+
+def _provider_regions(catalog: Catalog,
+                      provider: str) -> tuple[tuple[str, str, float, float], ...]:
+    """``(key, label, intensity, published PUE)`` of every region of ``provider``:
+    catalog values only, worked out once per catalog (the calculator page compares
+    the regions on every change)."""
+    def table() -> tuple[tuple[str, str, float, float], ...]:
+        rows = []
+        for region in catalog.regions_of(provider):
+            location = region_intensity(catalog, region)
+            rows.append((region.key, location.label, location.intensity_g_per_kwh,
+                         resolve_pue(catalog, None, region)[0]))
+        return tuple(rows)
+
+    return catalog.derived(("provider regions", provider), table)
 
 
 def _alternative(kind: str, option: RegionOption | None, zone_location: Location | None,

@@ -244,7 +244,8 @@ class CalculatorView {
     this.exports = null; // asked for when the visitor copies or downloads one
     this.shownQuery = reply.query;
     this.form.elements.namedItem("pue").placeholder = reply.pue.value;
-    this.setQuery(reply.query);
+    // The address bar after the result: the browser takes about 2 ms to update history.
+    setTimeout(() => this.setQuery(reply.query));
   }
 
   showErrors(errors, fromLink) {

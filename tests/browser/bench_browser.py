@@ -98,6 +98,13 @@ def measure(site_dir: Path) -> list[tuple[str, str, str]]:
                 ready: window.__readyAt, prerendered: window.__resultAtDomReady,
                 longTasks: window.__longTasks})""")
             recalculations = page.evaluate(RECALCULATE, 50)
+            # the same figure on a page without the calculator: what Material costs alone
+            other = browser.new_context().new_page()
+            other.add_init_script(PROBE)
+            other.goto(url + "learn/")
+            other.wait_for_load_state("load")
+            other.wait_for_timeout(1000)
+            baseline_tasks = other.evaluate("window.__longTasks")
             transferred = [sum(request.sizes()[part] for part in ("responseBodySize",
                                                                   "responseHeadersSize"))
                            for request in requests]
@@ -113,6 +120,8 @@ def measure(site_dir: Path) -> list[tuple[str, str, str]]:
         ("live calculator ready (cold)", f"{timing['ready']:.0f} ms", "from navigation start"),
         ("main-thread blocking during start-up", f"{blocking:.0f} ms",
          f"{len(long_tasks)} long task(s), longest {max(long_tasks, default=0):.0f} ms"),
+        ("longest task on a page without calculator", f"{max(baseline_tasks, default=0):.0f} ms",
+         f"Learn page, cold: {len(baseline_tasks)} long task(s), Material's bundle"),
         ("recalculation latency, median", f"{statistics.median(recalculations['dom']):.1f} ms",
          "50 changes on an idle page, input event to updated DOM"),
         ("recalculation latency, max", f"{max(recalculations['dom']):.1f} ms", ""),
