@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from ml_emissions import web
 from tests.browser.pages import (
+    ROOT,
     Guard,
     axe_violations,
     expect_html,
@@ -133,6 +134,37 @@ def test_each_input_updates_the_estimate(calculator: Page, actions: list[tuple[s
     act(calculator, actions)
     reply = expect_result(calculator, params)
     expect(calculator.locator("#pue")).to_have_attribute("placeholder", reply["pue"]["value"])
+
+
+SLOW_REPLY = """
+    const reply = { id, result: JSON.parse(methods[method](argument)) };
+    // test only: the reply for 111 hours comes late, after the next request's
+    if (argument.includes('"hours":"111"')) setTimeout(() => postMessage(reply), 1500);
+    else postMessage(reply);"""
+
+
+def test_a_late_reply_to_an_older_request_is_dropped(browser: Browser, site_url: str) -> None:
+    context = new_context(browser)
+    worker = (ROOT / "docs" / "javascripts" / "calculator-worker.js").read_text()
+    line = "    postMessage({ id, result: JSON.parse(methods[method](argument)) });"
+    assert worker.count(line) == 1, "the worker's reply line changed: update this test"
+
+    def slow_worker(route: Route) -> None:
+        route.fulfill(status=200, content_type="text/javascript",
+                      body=route.fetch().text().replace(line, SLOW_REPLY))
+
+    context.route("**/javascripts/calculator-worker.js", slow_worker)
+    guard = Guard(site_url)
+    page = open_page(context, guard, site_url + CALCULATOR)
+    wait_ready(page)
+    page.fill("#hours", "111")  # sent at once; its reply is held back 1.5 s
+    page.fill("#hours", "222")  # sent while the first is pending; answered first
+    expect_result(page, changed(hours="222"))
+    page.wait_for_timeout(2500)  # the reply for 111 hours has arrived by now
+    expect_result(page, changed(hours="222"))
+    expect(page.locator("#hours")).to_have_value("222")
+    guard.check()
+    context.close()
 
 
 def test_a_recalculation_updates_the_result_in_place(calculator: Page) -> None:
