@@ -8,7 +8,8 @@ import pytest
 
 from ml_emissions import Job, estimate, render, web
 from ml_emissions.cli import main
-from ml_emissions.formatting import number
+from ml_emissions.formatting import mass, number
+from tests.conftest import zone_intensity
 
 
 def test_default_estimate_has_html_and_permalink_and_its_exports_come_on_demand() -> None:
@@ -160,3 +161,11 @@ def test_web_messages_name_fields_by_their_form_labels() -> None:
     assert reply["errors"][0]["message"] == (
         "Device-hours per run: Hours per run and Device-hours per run given together; "
         "expected only one of Hours per run or Device-hours per run")
+
+
+def test_the_announcement_gives_the_estimate_in_one_sentence() -> None:
+    # 500 W x 4 h x PUE 1.5 = 3 kWh; CO2e = 3 kWh x France's life-cycle intensity
+    reply = web.respond({"watts": "500", "hours": "4", "zone": "FR", "pue": "1.5"})
+    co2e_kg = 3.0 * zone_intensity("FR") / 1000
+    assert reply["announcement"].startswith(f"Estimate updated: {mass(co2e_kg)} CO2e (range ")
+    assert reply["announcement"].endswith(", 3 kWh of electricity.")

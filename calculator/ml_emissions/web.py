@@ -18,7 +18,7 @@ from .catalog import Catalog, load_catalog
 from .engine import estimate
 from .errors import InputError, UnpublishedPowerError
 from .job import PARAMETERS, TRAINING_TYPES, Job, params_from_query
-from .reports import FORMATS, render
+from .reports import FORMATS, describe, render
 from .result_html import estimate_html
 
 __all__ = [
@@ -83,9 +83,10 @@ def respond(params: dict[str, str], catalog: Catalog | None = None, *,
     form from a permalink; the region as its catalog key), ``html`` the result panel,
     ``exports`` every report format (left out when ``exports`` is false: the live page
     asks for them with :func:`exports_query` only when the visitor copies or downloads
-    one, which halves the work of a recalculation) and ``pue`` the resolved PUE (to
-    pre-fill the field). On invalid input: ``{"ok": False, "errors": [{"field",
-    "message"}]}`` naming the form field.
+    one, which halves the work of a recalculation), ``pue`` the resolved PUE (to
+    pre-fill the field) and ``announcement``, one sentence for screen readers. On
+    invalid input: ``{"ok": False, "errors": [{"field", "message"}]}`` naming the form
+    field.
     """
     catalog = catalog or load_catalog()
     try:
@@ -106,12 +107,15 @@ def respond(params: dict[str, str], catalog: Catalog | None = None, *,
     query = urlencode(params)
     if job.region is not None:
         params["region"] = est.inputs.location.key
+    summary = describe(est)
     reply = {
         "ok": True,
         "query": query,
         "params": params,
         "html": estimate_html(est, catalog),
         "pue": {"value": fmt.number(est.inputs.pue), "basis": est.inputs.pue_basis},
+        "announcement": f"Estimate updated: {summary['co2e']} CO2e "
+                        f"(range {summary['co2e_range']}), {summary['energy']} of electricity.",
     }
     if exports:
         reply["exports"] = {name: render(est, name) for name in FORMATS}

@@ -8,6 +8,7 @@
 const SITE_ROOT = new URL("../", import.meta.url);
 const WORKER_URL = new URL("calculator-worker.js", import.meta.url);
 const DEBOUNCE_MS = 30;
+const ANNOUNCE_MS = 1000; // screen readers hear the estimate once typing pauses
 
 const STATUS = {
   loading: "Loading the live calculator (Python in your browser)… The estimate shown is for the example inputs.",
@@ -140,6 +141,8 @@ class CalculatorView {
     this.regionGroups = [...this.region.querySelectorAll("optgroup")].map((g) => g.cloneNode(true));
     this.result = document.getElementById("mle-result");
     this.stale = document.getElementById("mle-stale");
+    this.announcer = document.getElementById("mle-announce");
+    this.announceTimer = 0;
     this.exportStatus = document.getElementById("mle-export-status");
     this.exportText = document.getElementById("mle-export-text");
     this.exportBox = document.getElementById("mle-exports");
@@ -168,6 +171,7 @@ class CalculatorView {
   dispose() {
     this.disposed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.announceTimer);
     if (runtime?.view === this) runtime.view = null;
   }
 
@@ -246,6 +250,10 @@ class CalculatorView {
     this.form.elements.namedItem("pue").placeholder = reply.pue.value;
     // The address bar after the result: the browser takes about 2 ms to update history.
     setTimeout(() => this.setQuery(reply.query));
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => {
+      this.announcer.textContent = reply.announcement;
+    }, ANNOUNCE_MS);
   }
 
   showErrors(errors, fromLink) {

@@ -226,7 +226,9 @@ def render_result(reply: dict[str, Any]) -> str:
     """The result container with the first estimate."""
     return ('<p id="mle-stale" class="mle-stale-note" hidden>Showing the last valid '
             "estimate: correct the highlighted input to update it.</p>"
-            f'<div id="mle-result" class="mle-result">{reply["html"]}</div>')
+            f'<div id="mle-result" class="mle-result">{reply["html"]}</div>'
+            # what screen readers hear once the visitor pauses (calculator.js)
+            '<p id="mle-announce" class="mle-sr-only" role="status" aria-live="polite"></p>')
 
 
 def render_exports(reply: dict[str, Any]) -> str:

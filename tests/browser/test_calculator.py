@@ -143,6 +143,16 @@ SLOW_REPLY = """
     else postMessage(reply);"""
 
 
+def test_screen_readers_hear_the_new_estimate_once_typing_pauses(calculator: Page) -> None:
+    announcer = calculator.locator("#mle-announce")
+    expect(announcer).to_have_attribute("aria-live", "polite")
+    calculator.fill("#hours", "30")
+    calculator.fill("#hours", "31")
+    reply = expect_result(calculator, changed(hours="31"))
+    expect(announcer).to_have_text(reply["announcement"])
+    assert "Estimate updated:" in reply["announcement"]
+
+
 def test_a_late_reply_to_an_older_request_is_dropped(browser: Browser, site_url: str) -> None:
     context = new_context(browser)
     worker = (ROOT / "docs" / "javascripts" / "calculator-worker.js").read_text()
