@@ -169,3 +169,11 @@ def test_the_announcement_gives_the_estimate_in_one_sentence() -> None:
     co2e_kg = 3.0 * zone_intensity("FR") / 1000
     assert reply["announcement"].startswith(f"Estimate updated: {mass(co2e_kg)} CO2e (range ")
     assert reply["announcement"].endswith(", 3 kWh of electricity.")
+
+
+def test_warm_up_rounds_leave_later_replies_unchanged() -> None:
+    request = json.dumps({"hardware": "V100", "count": "3", "hours": "5", "region": "aws:us-east-1"})
+    before = web.calculate(request)
+    for round_number in range(20):
+        web.warm_up(round_number)
+    assert web.calculate(request) == before

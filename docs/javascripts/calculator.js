@@ -247,7 +247,8 @@ class CalculatorView {
     morph(this.result, parsed.content);
     this.exports = null; // asked for when the visitor copies or downloads one
     this.shownQuery = reply.query;
-    this.form.elements.namedItem("pue").placeholder = reply.pue.value;
+    const pue = this.form.elements.namedItem("pue");
+    if (pue.placeholder !== reply.pue.value) pue.placeholder = reply.pue.value;
     // The address bar after the result: the browser takes about 2 ms to update history.
     setTimeout(() => this.setQuery(reply.query));
     clearTimeout(this.announceTimer);
@@ -283,7 +284,7 @@ class CalculatorView {
   }
 
   clearErrors() {
-    for (const slot of this.form.querySelectorAll(".mle-error")) {
+    for (const slot of this.form.querySelectorAll(".mle-error:not([hidden])")) {
       slot.textContent = "";
       slot.hidden = true;
     }
