@@ -172,7 +172,8 @@ def test_the_announcement_gives_the_estimate_in_one_sentence() -> None:
 
 
 def test_warm_up_rounds_leave_later_replies_unchanged() -> None:
-    request = json.dumps({"hardware": "V100", "count": "3", "hours": "5", "region": "aws:us-east-1"})
+    request = json.dumps({"hardware": "V100", "count": "3", "hours": "5",
+                          "region": "aws:us-east-1"})
     before = web.calculate(request)
     for round_number in range(20):
         web.warm_up(round_number)
