@@ -81,8 +81,7 @@ def _region_chart(est: Estimate, catalog: Catalog) -> str:
             "else Electricity Maps 2024 life-cycle averages.</figcaption></figure>")
 
 
-def _inputs(est: Estimate) -> str:
-    d = describe(est)
+def _inputs(est: Estimate, d: dict[str, str]) -> str:
     inp = est.inputs
     rows = [
         ("Hardware", f"{d['hardware']} ({d['power']})", inp.rated_watts_source),
@@ -104,9 +103,11 @@ def _inputs(est: Estimate) -> str:
     return f'<dl class="mle-inputs">{items}</dl>'
 
 
-def estimate_html(est: Estimate, catalog: Catalog) -> str:
-    """The whole result panel of the calculator page for ``est``."""
-    d = describe(est)
+def estimate_html(est: Estimate, catalog: Catalog,
+                  described: dict[str, str] | None = None) -> str:
+    """The whole result panel of the calculator page for ``est`` (``described``: its
+    :func:`~ml_emissions.reports.describe`, if the caller has it already)."""
+    d = described or describe(est)
     lines = [
         '<div class="mle-headline">',
         f'<p class="mle-co2e"><strong>{escape(d["co2e"])} CO2e</strong> '
@@ -133,6 +134,6 @@ def estimate_html(est: Estimate, catalog: Catalog) -> str:
         + _alternative(est.cleanest_zone, "Cleanest grid zone")
         + "</ul>",
         _region_chart(est, catalog),
-        "<h3>Inputs and sources</h3>", _inputs(est),
+        "<h3>Inputs and sources</h3>", _inputs(est, d),
     ]
     return "\n".join(lines)

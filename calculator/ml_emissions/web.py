@@ -113,7 +113,7 @@ def respond(params: dict[str, str], catalog: Catalog | None = None, *,
         "ok": True,
         "query": query,
         "params": params,
-        "html": estimate_html(est, catalog),
+        "html": estimate_html(est, catalog, summary),
         "pue": {"value": fmt.number(est.inputs.pue), "basis": est.inputs.pue_basis},
         "announcement": f"Estimate updated: {summary['co2e']} CO2e "
                         f"(range {summary['co2e_range']}), {summary['energy']} of electricity.",
