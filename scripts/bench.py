@@ -8,8 +8,10 @@ Not a test: nothing here fails on timing. Figures:
 * command line: wall time of ``ml-emissions estimate`` (a fresh process);
 * site: ``mkdocs build`` time and the built site's total size;
 * browser (headless Chromium, cold context, local server): time to the first estimate
-  in the DOM, time until the live calculator is ready, recalculation latency (median
-  and max over 50 changes), main-thread blocking time during start-up, bytes
+  in the DOM, time until the live calculator is ready (and on a bare page holding only
+  the worker: Pyodide's own start), recalculation latency (median and max over 50
+  changes, to the updated DOM and to the next rendered frame), main-thread blocking time
+  during start-up (and the longest task of a page without the calculator), bytes
   transferred for the calculator page.
 """
 

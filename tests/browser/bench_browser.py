@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import socket
 import statistics
 import threading
@@ -67,6 +68,18 @@ async (rounds) => {
 """
 
 
+# A page with nothing but the calculator's worker: how long Pyodide takes to start here
+# with no page around it (the floor of "live calculator ready"). Served by the benchmark
+# only, never part of the site. %s: the worker's init message as JSON.
+BARE_PAGE = """<!doctype html><html lang="en"><head><title>bare</title></head><body><script>
+const init = %s;
+const worker = new Worker(init.workerURL, {type: "module"});
+worker.onmessage = ({data}) => { if (data.type === "ready") window.__readyAt = performance.now(); };
+worker.postMessage({type: "init", indexURL: init.indexURL, wheelURL: init.wheelURL,
+                    snapshotURL: init.snapshotURL});
+</script></body></html>"""
+
+
 def _serve(site_dir: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
@@ -97,6 +110,13 @@ def measure(site_dir: Path) -> list[tuple[str, str, str]]:
                 dom: performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd,
                 ready: window.__readyAt, prerendered: window.__resultAtDomReady,
                 longTasks: window.__longTasks})""")
+            init = page.evaluate("""() => {
+              const form = document.getElementById("mle-form");
+              const url = (path) => path && new URL(path, location.origin + "/").href;
+              return {workerURL: url("javascripts/calculator-worker.js"),
+                      indexURL: url(form.dataset.pyodide), wheelURL: url(form.dataset.wheel),
+                      snapshotURL: url(form.dataset.snapshot)};
+            }""")
             page.wait_for_timeout(2000)  # a visitor reading the first estimate; warm-up done
             recalculations = page.evaluate(RECALCULATE, 50)
             # the same figure on a page without the calculator: what Material costs alone
@@ -106,6 +126,13 @@ def measure(site_dir: Path) -> list[tuple[str, str, str]]:
             other.wait_for_load_state("load")
             other.wait_for_timeout(1000)
             baseline_tasks = other.evaluate("window.__longTasks")
+            bare_context = browser.new_context()
+            bare_context.route(url + "bench-bare.html", lambda route: route.fulfill(
+                content_type="text/html", body=BARE_PAGE % json.dumps(init)))
+            bare = bare_context.new_page()
+            bare.goto(url + "bench-bare.html")
+            bare.wait_for_function("window.__readyAt !== undefined", timeout=120_000)
+            bare_ready = bare.evaluate("window.__readyAt")
             transferred = [sum(request.sizes()[part] for part in ("responseBodySize",
                                                                   "responseHeadersSize"))
                            for request in requests]
@@ -119,6 +146,8 @@ def measure(site_dir: Path) -> list[tuple[str, str, str]]:
         ("first estimate in the DOM", f"{first:.0f} ms",
          "prerendered, at first contentful paint" if timing["prerendered"] else "NOT prerendered"),
         ("live calculator ready (cold)", f"{timing['ready']:.0f} ms", "from navigation start"),
+        ("  the same on a bare page", f"{bare_ready:.0f} ms",
+         "a page with only the worker: Pyodide's own start, the floor"),
         ("main-thread blocking during start-up", f"{blocking:.0f} ms",
          f"{len(long_tasks)} long task(s), longest {max(long_tasks, default=0):.0f} ms"),
         ("longest task on a page without calculator", f"{max(baseline_tasks, default=0):.0f} ms",
