@@ -21,9 +21,11 @@ import pytest
 
 from ml_emissions import formatting as fmt
 from ml_emissions import load_catalog
+from ml_emissions.job import params_from_query
 from ml_emissions.resolve import region_intensity
 from scripts.content import extra
 from scripts.content.markers import MARKER, Context, MarkerError, render_markers
+from scripts.content.tables import published_estimates
 from tests.conftest import ROOT, data_rows
 
 DOCS = ROOT / "docs"
@@ -242,3 +244,22 @@ def test_zone_counts_and_rankings_leave_out_the_world_average() -> None:
     (world,) = [row for row in data_rows("grid_zones.csv") if row["zone_id"] == "GLOBAL"]
     assert render("value zone=GLOBAL") == (  # selectable by id, like any zone
         f"{fmt.number(float(world['intensity_lifecycle_g_per_kwh']))} gCO2e/kWh")
+
+
+def test_each_published_estimate_links_to_the_calculator_with_its_inputs() -> None:
+    table = published_estimates(Context(page_url="validation/"))
+    links = re.findall(r"\[Open [^\]]+\]\(calculator\.md(\?[^)]+)\)", table)
+    rows = data_rows("published_estimates.csv")
+    assert len(links) == len(rows)
+
+    def numbers(params: dict[str, str]) -> dict[str, str | float]:
+        return {key: value if key == "hardware" else float(value)
+                for key, value in params.items()}
+
+    for row, query in zip(rows, links, strict=True):
+        columns = {"hardware": "hardware", "watts": "watts", "count": "count",
+                   "hours": "hours", "device-hours": "device_hours", "pue": "pue"}
+        expected = {key: row[column] for key, column in columns.items()
+                    if row[column] and (key, row[column]) != ("count", "1")}  # 1: default
+        expected["intensity"] = row["intensity_g_per_kwh"]
+        assert numbers(params_from_query(query)) == numbers(expected), row["estimate_id"]

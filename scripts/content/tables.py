@@ -4,6 +4,7 @@ PUE values, equivalents, constants, published estimates, and whole data tables."
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urlencode
 
 from ml_emissions import Job, estimate
 from ml_emissions import formatting as fmt
@@ -112,9 +113,11 @@ def published_estimates(context: Context) -> str:
             f"{fmt.energy(float(row['published_energy_kwh']))}, {fmt.mass(published_kg)}",
             f"{fmt.energy(result.energy_kwh)}, {fmt.mass(result.co2e_kg)}",
             f"{result.co2e_kg / published_kg:.3f}",
+            # the same inputs as a permalink (MkDocs keeps the query of a page link)
+            f"[Open {row['model']}](calculator.md?{urlencode(result.job.to_params())})",
         ])
     return markdown_table(["Publication", "Where", "Model", "Inputs", "Published",
-                           "This engine", "Ratio (CO2e)"], rows)
+                           "This engine", "Ratio (CO2e)", "In the calculator"], rows)
 
 
 @renderer("region-history")

@@ -6,6 +6,7 @@ instant navigation, to it and away from it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
@@ -114,4 +115,18 @@ def test_maths_is_rendered_and_katex_loads_only_where_there_is_maths(
     assert page.locator(".arithmatex .katex").count() == count
     assert "\\(" not in page.locator("article").inner_text()
     assert sum(u.endswith("/katex.min.js") for u in guard.requests) == 1
+    page.close()
+
+
+def test_a_published_estimate_opens_in_the_calculator(shared_context: BrowserContext,
+                                                      guard: Guard, site_url: str) -> None:
+    page = open_page(shared_context, guard, site_url + "validation/")
+    link = page.get_by_role("link", name="Open Transformer (big)", exact=True)
+    href = link.get_attribute("href") or ""
+    params = dict(parse_qsl(urlsplit(href).query))
+    assert params["hours"] == "84" and params["pue"] == "1.58"  # Strubell et al. 2019
+    link.click()
+    page.wait_for_url("**/calculator/?*")
+    wait_ready(page)
+    expect_result(page, params)
     page.close()
