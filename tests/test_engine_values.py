@@ -262,3 +262,17 @@ def test_the_world_average_is_never_the_cleanest_zone() -> None:
         alternative = estimate(job, cleaner).cleanest_zone
         assert alternative is not None and alternative.key != "GLOBAL"
         assert alternative.intensity_g_per_kwh > 0
+
+
+def test_the_job_in_every_region_of_its_provider() -> None:
+    catalog = load_catalog()
+    est = estimate(Job(hardware="V100", count=2, hours=10, region="aws:eu-west-1"), catalog)
+    regions = est.provider_regions
+    assert len(regions) == len(catalog.regions_of("aws"))
+    assert [r.co2e_kg for r in regions] == sorted(r.co2e_kg for r in regions)
+    assert est.cleanest_same_provider is not None
+    assert regions[0].key == est.cleanest_same_provider.key
+    (chosen,) = [r for r in regions if r.key == "aws:eu-west-1"]
+    assert chosen.co2e_kg == pytest.approx(est.co2e_kg)  # the job itself, in its region
+    assert "provider_regions" not in est.to_dict()  # the chart's data, not a report's
+    assert estimate(Job(hardware="V100", hours=10, zone="FR"), catalog).provider_regions == ()

@@ -37,7 +37,7 @@ Carbon Footprint of Computation. Advanced Science 8, 2100707. doi:10.1002/advs.2
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .catalog import Catalog, Source, load_catalog
@@ -126,12 +126,17 @@ class Estimate:
     cleanest_same_provider: Alternative | None
     cleanest_zone: Alternative | None
     catalog_version: str
+    # this job in every region of the chosen region's provider, cleanest first (empty
+    # unless the location is a cloud region); for the calculator page's chart, not in
+    # the reports
+    provider_regions: tuple[RegionOption, ...] = field(default=(), repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: ``energy_kwh`` (facility energy, all runs, after PUE),
         ``co2e_kg`` (location-based), the resolved inputs with their sources, the
         range, breakdown, equivalents and alternatives."""
         data = asdict(self)
+        del data["provider_regions"]
         data["job"] = self.job.to_params()
         return data
 
@@ -278,6 +283,7 @@ def estimate(job: Job, catalog: Catalog | None = None) -> Estimate:
     )
 
     same_provider = None
+    options: list[RegionOption] = []
     if inputs.location.provider is not None:
         options = compare_regions(inputs, inputs.location.provider, catalog, job.pue)
         same_provider = _alternative("same_provider", options[0], None, co2e, energy,
@@ -308,4 +314,5 @@ def estimate(job: Job, catalog: Catalog | None = None) -> Estimate:
         cleanest_same_provider=same_provider,
         cleanest_zone=cleanest_zone,
         catalog_version=catalog.version,
+        provider_regions=tuple(options),
     )

@@ -12,7 +12,7 @@ from html import escape
 from . import formatting as fmt
 from .catalog import Catalog, Source
 from .charts import Bar, horizontal_bars
-from .engine import Alternative, Estimate, compare_regions
+from .engine import Alternative, Estimate
 from .reports import describe
 
 __all__ = ["estimate_html"]
@@ -67,7 +67,7 @@ def _region_chart(est: Estimate, catalog: Catalog) -> str:
     if provider is None:
         return ('<p class="mle-note">Choose a cloud region to compare this job across the '
                 "regions of its provider.</p>")
-    options = compare_regions(est.inputs, provider, catalog, est.job.pue)
+    options = est.provider_regions
     name = catalog.provider(provider).name
     # The title names the provider: each bar gives the region only.
     bars = [Bar(option.label.removeprefix(f"{name} "), option.co2e_kg,
