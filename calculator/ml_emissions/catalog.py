@@ -356,7 +356,7 @@ class Catalog:
 
     def derived(self, key: Hashable, make: Callable[[], T]) -> T:
         """``make()``, computed once per catalog and ``key``: for values that depend on
-        the catalog alone (a region's intensity, the cleanest zone), which every
+        the catalog alone (each provider's region table, the cleanest zone), which every
         recalculation of the calculator page would otherwise rebuild."""
         if key not in self._derived:
             self._derived[key] = make()

@@ -82,10 +82,6 @@ def _zone_location(zone: Zone) -> Location:
 def region_intensity(catalog: Catalog, region: Region) -> Location:
     """The location of a cloud region: the provider's own intensity when published,
     else the life-cycle intensity of the region's grid zone."""
-    return catalog.derived(("location", region.key), lambda: _region_location(catalog, region))
-
-
-def _region_location(catalog: Catalog, region: Region) -> Location:
     zone = catalog.zone(region.zone_id)
     provider = catalog.provider(region.provider)
     # what the provider publishes for the region (CFE, intensity) is dated by data_year
@@ -118,11 +114,6 @@ def resolve_pue(catalog: Catalog, job_pue: float | None,
     """Return ``(pue, basis, source)`` by the precedence of the module docstring."""
     if job_pue is not None:
         return job_pue, "user", Source("given by the user", "", 0, "")
-    return catalog.derived(("pue", region.key if region else None),
-                           lambda: _published_pue(catalog, region))
-
-
-def _published_pue(catalog: Catalog, region: Region | None) -> tuple[float, str, Source]:
     if region is not None:
         if region.pue is not None:
             source = Source(f"{catalog.provider(region.provider).name}, {region.region_id} PUE",

@@ -248,7 +248,9 @@ class CalculatorView {
     const pue = this.form.elements.namedItem("pue");
     if (pue.placeholder !== reply.pue.value) pue.placeholder = reply.pue.value;
     // The address bar after the result: the browser takes about 2 ms to update history.
-    setTimeout(() => this.setQuery(reply.query));
+    setTimeout(() => {
+      if (!this.disposed) this.setQuery(reply.query); // not on a page navigated to since
+    });
     clearTimeout(this.announceTimer);
     this.announceTimer = setTimeout(() => {
       this.announcer.textContent = reply.announcement;
