@@ -55,6 +55,7 @@ COLUMNS: dict[str, list[tuple[str, str, Converter]]] = {
         ("name", "name", _text),
         ("aliases", "aliases", _aliases),
         ("kind", "kind", _text),
+        ("segment", "segment", _text),
         ("vendor", "vendor", _text),
         ("tdp_w", "tdp_w", _number),
         ("power_basis", "power_basis", _text),
@@ -97,6 +98,7 @@ COLUMNS: dict[str, list[tuple[str, str, Converter]]] = {
         ("pue_id", "pue_id", _text),
         ("scope", "scope", _text),
         ("pue", "pue", _number),
+        ("pue_type", "pue_type", _text),
         ("note", "note", _text),
     ],
     "equivalents": [

@@ -121,13 +121,23 @@ DOCS: dict[str, TableDoc] = {
             "aliases": ("Other names people type, separated by ';'. Matching ignores case, "
                         "spaces and punctuation; no alias matches two devices.", None),
             "kind": ("Kind of device.", None),
+            "segment": ("Where the device is built to run: data-centre (servers), or "
+                        "workstation (desktop and workstation GPUs and CPUs, systems on a "
+                        "chip). With a grid zone or a custom intensity and no facility "
+                        "given, a workstation device is estimated as a workstation "
+                        "(PUE 1.0), a data-centre device in a data centre of unknown "
+                        "operator.", None),
             "vendor": ("Maker of the device: NVIDIA, AMD, Google, Intel, AWS, Apple, ...",
                        None),
             "tdp_w": ("Rated power per device (TDP, TBP or maximum board power); for "
-                      "power_basis measured_average, the measured mean draw; empty exactly "
-                      "when power_basis is unpublished.", "W"),
-            "power_basis": ("What tdp_w is: the rated power (tdp), a measured average "
-                            "draw (measured_average), or none because the vendor publishes "
+                      "power_basis system_wall, the maximum wall power of the whole "
+                      "computer; for measured_average, the measured mean draw; empty "
+                      "exactly when power_basis is unpublished.", "W"),
+            "power_basis": ("What tdp_w is: the chip's or board's rated power (tdp), the "
+                            "maximum wall power of the whole computer, power supply and "
+                            "system losses included (system_wall, Apple's figures), a "
+                            "measured average draw (measured_average), or none because the "
+                            "vendor publishes "
                             "no power for the device (unpublished; an estimate then needs a "
                             "measured power).", None),
             "memory_gb": ("Device memory; empty when not published.", "GB"),
@@ -206,15 +216,19 @@ DOCS: dict[str, TableDoc] = {
     ),
     "pue": TableDoc(
         title="PUE defaults",
-        description="Power usage effectiveness per provider (fleet-wide) and the defaults "
-                    "used when no provider is known (unknown) or for a personal machine "
-                    "(workstation).",
+        description="Power usage effectiveness per provider and the defaults of each "
+                    "facility: a data centre of unknown operator (unknown), an HPC centre "
+                    "(hpc, where a survey publishes one) and a workstation (workstation).",
         columns={
             "pue_id": ("A provider slug, or the id of a default (unknown, workstation, ...).",
                        None),
             "scope": ("provider: a provider's fleet PUE; default: a default value.", None),
             "pue": ("Power usage effectiveness: total facility energy over IT energy "
                     "(dimensionless ratio).", None),
+            "pue_type": ("What the figure is: fleet (a fleet-wide operating PUE, measured "
+                         "over a year), design (a design target of new data centres, a "
+                         "lower bound of operation), survey (an industry survey average), "
+                         "estimate (a third party's estimate) or convention.", None),
         },
     ),
     "equivalents": TableDoc(

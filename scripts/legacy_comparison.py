@@ -2,11 +2,11 @@
 
 For every row of ``data/legacy_mlco2_regions.csv`` (the 82 regions of the paper's ML CO2
 Impact calculator) the Markdown table gives the intensity the original calculator used,
-the intensity the engine uses today for the same region
-(:func:`ml_emissions.resolve.region_intensity`: Google's own figure for Google Cloud, else
-the life-cycle yearly average of the region's grid zone), the change in percent, and the
-PUE the engine now applies (:func:`ml_emissions.resolve.resolve_pue`; the original
-calculator applied none). A summary line follows the table.
+the intensity the engine uses today for the same region on its default basis
+(:func:`ml_emissions.location.region_location`: the life-cycle yearly average of the
+region's grid zone, for every provider alike), the change in percent, and the PUE the
+engine now applies to a cloud region (:func:`ml_emissions.facility.resolve_facility`;
+the original calculator applied none). A summary line follows the table.
 
 ``data/CHANGELOG.md`` embeds this output between the markers ``<!-- legacy-comparison:start
 -->`` and ``<!-- legacy-comparison:end -->``; ``tests/test_legacy.py`` checks that it is up
@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ml_emissions.catalog import Catalog, load_catalog
-from ml_emissions.resolve import region_intensity, resolve_pue
+from ml_emissions.facility import resolve_facility
+from ml_emissions.location import region_location
 from scripts.validate_data import TABLES, read_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +50,7 @@ class Comparison:
     old: float  # [gCO2e/kWh]
     old_text: str  # as published
     new: float  # [gCO2e/kWh]
-    basis: str  # "Google Cloud 2024" or "zone life-cycle 2024"
+    basis: str  # "zone life-cycle 2024"
     pue: float
 
     @property
@@ -64,12 +65,9 @@ def compare(catalog: Catalog, data_dir: Path) -> list[Comparison]:
     rows = []
     for row in legacy.to_dict(orient="records"):
         region = catalog.find_region(f"{row['provider']}:{row['region_id']}")
-        location = region_intensity(catalog, region)
-        pue, _, _ = resolve_pue(catalog, None, region)
-        if region.provider_intensity_g_per_kwh is not None:
-            basis = f"{catalog.provider(region.provider).name} {location.intensity_source.year}"
-        else:
-            basis = f"zone life-cycle {location.intensity_source.year}"
+        location = region_location(catalog, region, "life-cycle")
+        pue = resolve_facility(catalog, "cloud", None, None, region).pue
+        basis = f"zone life-cycle {location.intensity_source.year}"
         rows.append(Comparison(
             key=region.key,
             legacy_key=f"{row['legacy_provider']}:{row['legacy_region_id']}",

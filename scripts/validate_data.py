@@ -71,7 +71,8 @@ TABLES: dict[str, TableSpec] = {
         },
         enums={
             "kind": frozenset({"gpu", "tpu", "cpu", "npu", "soc"}),
-            "power_basis": frozenset({"tdp", "measured_average", UNPUBLISHED}),
+            "segment": frozenset({"data-centre", "workstation"}),
+            "power_basis": frozenset({"tdp", "system_wall", "measured_average", UNPUBLISHED}),
         },
     ),
     "zones": TableSpec(
@@ -109,7 +110,8 @@ TABLES: dict[str, TableSpec] = {
         key=("pue_id",),
         optional_text=("note",),
         numbers={"pue": Number(1.0, 3.0)},
-        enums={"scope": frozenset({"provider", "default"})},
+        enums={"scope": frozenset({"provider", "default"}),
+               "pue_type": frozenset({"fleet", "design", "survey", "estimate", "convention"})},
     ),
     "equivalents": TableSpec(
         file="equivalents.csv",

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from ml_emissions import Job, estimate, load_catalog, render
+from ml_emissions import Job, __version__, estimate, load_catalog, render
 from ml_emissions.cli import main
 from tests.conftest import data_rows
 
@@ -32,7 +32,10 @@ def test_json_has_energy_co2e_and_resolved_inputs(capsys: pytest.CaptureFixture[
                                             / 1000)
     inputs = data["inputs"]
     assert inputs["rated_watts"] == 400
-    assert inputs["pue"] == 1.56 and inputs["pue_source"]["citation"]
+    assert inputs["pue"] == 1.56 and inputs["facility"]["pue_source"]["citation"]
+    assert inputs["facility"]["kind"] == "data-centre"  # a data-centre device in a zone
+    assert inputs["location"]["basis"] == "life-cycle"
+    assert data["comparisons"][0]["kind"] == "any_zone"
     assert inputs["location"]["intensity_source"]["citation"].startswith("Electricity Maps")
 
 
@@ -54,7 +57,8 @@ def test_model_card_emissions_are_in_grams(capsys: pytest.CaptureFixture[str]) -
     assert out.splitlines() == [
         "co2_eq_emissions:",
         "  emissions: 2880",
-        '  source: "ML Emissions Calculator (Lacoste et al. 2019, arXiv:1910.09700)"',
+        f'  source: "ML Emissions Calculator {__version__} (Lacoste et al. 2019, '
+        'arXiv:1910.09700)"',
         '  training_type: "fine-tuning"',
         '  geographical_location: "custom intensity 400 gCO2e/kWh"',
         '  hardware_used: "2 x custom device"',
@@ -64,19 +68,30 @@ def test_model_card_emissions_are_in_grams(capsys: pytest.CaptureFixture[str]) -
 def test_latex_names_count_pue_sources_and_has_bibtex(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(["estimate", *A100, "--zone", "FR", "--format", "latex"], capsys)
     assert status == 0
-    assert "8 x NVIDIA A100 SXM4 80GB" in out
-    assert "(PUE) of 1.56" in out and "Uptime Institute" in out
-    assert "Electricity Maps" in out
-    assert "\\cite{lacoste2019quantifying}" in out
-    assert "@article{lacoste2019quantifying," in out
-    assert "CO$_2$e" in out
+    paragraph, _, bibtex = out.partition("\n\n% BibTeX")
+    assert "8 $\\times$ NVIDIA A100 SXM4 80GB" in paragraph
+    assert "(PUE) of 1.56 (survey average~\\cite{uptimeinstitute2024})" in paragraph
+    assert "(life-cycle, yearly average 2024~\\cite{electricitymaps2024})" in paragraph
+    assert "\\cite{lacoste2019quantifying}" in paragraph
+    assert "CO$_2$e" in paragraph and "CO2e" not in paragraph
+    for key in ("lacoste2019quantifying", "ml_emissions_calculator", "uptimeinstitute2024",
+                "electricitymaps2024", "nvidiaa1002020"):  # every key cited has its entry
+        assert f"\\cite{{{key}}}" in paragraph
+        assert f"{{{key}," in bibtex
+    assert "Uptime Institute" in bibtex and "Electricity Maps" in bibtex
 
 
-def test_markdown_links_the_paper(capsys: pytest.CaptureFixture[str]) -> None:
+def test_markdown_cites_a_reference_list(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(["estimate", *A100, "--zone", "FR", "--format", "markdown"], capsys)
     assert status == 0
     assert out.startswith("### Carbon emissions")
-    assert "(https://arxiv.org/abs/1910.09700)" in out
+    paragraph, _, listing = out.partition("#### References")
+    assert "following Lacoste et al. [1]" in paragraph and "Calculator [2]" in paragraph
+    assert "(survey average [5])" in paragraph and "2024 [4])" in paragraph
+    items = [line for line in listing.splitlines() if line.strip()]
+    assert items[0].startswith("1. Lacoste") and "https://arxiv.org/abs/1910.09700" in items[0]
+    assert items[1].startswith("2. ML Emissions Calculator contributors (2026)")
+    assert items[3].startswith("4. Electricity Maps") and items[4].startswith("5. Uptime")
 
 
 def test_from_url_reproduces_a_permalink(capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,7 +133,7 @@ def test_from_url_reproduces_a_permalink(capsys: pytest.CaptureFixture[str]) -> 
          "power figure per device, so give the measured average power per device in watts "
          "(measure it"),
         (["estimate", "--from-url", "?" + "&".join(f"k{i}=1" for i in range(40))],
-         "error: --from-url: '40 parameters' is not valid; expected at most 16 parameters"),
+         "error: --from-url: '40 parameters' is not valid; expected at most 19 parameters"),
         (["estimate", "--from-url", "?hours=1&hours=2"],
          "error: --from-url: 'hours' is not valid; expected each parameter once"),
         (["frobnicate"], "error: argument command: invalid choice"),
@@ -168,7 +183,7 @@ def test_regions_of_ibm_cloud(capsys: pytest.CaptureFixture[str]) -> None:
     rows = json.loads(out)
     assert {r["region"] for r in rows} == {f"ibm:{r}" for r in IBM_MULTIZONE_REGIONS}
     unknown = next(p for p in data_rows("pue.csv") if p["pue_id"] == "unknown")
-    assert {r["pue"] for r in rows} == {f"{float(unknown['pue']):g} (default)"}
+    assert {r["pue"] for r in rows} == {f"{float(unknown['pue']):.2f} (survey average)"}
     status, out, _ = run(["regions", "IBM"], capsys)
     assert status == 0
     assert len(out.splitlines()) == 1 + len(IBM_MULTIZONE_REGIONS)

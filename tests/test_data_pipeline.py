@@ -46,7 +46,7 @@ def _first_id(path: Path, column: str, line: int = 2) -> str:
         ("hardware.csv", "power_basis", "unpublished",
          "is given but power_basis is unpublished; leave it empty"),
         ("hardware.csv", "power_basis", "estimated", "column power_basis: 'estimated' is not "
-         "one of measured_average, tdp, unpublished"),
+         "one of measured_average, system_wall, tdp, unpublished"),
         ("hardware.csv", "kind", "fpga", "column kind: 'fpga' is not one of"),
         ("hardware.csv", "licence", "proprietary", "column licence: 'proprietary' is not one of"),
         ("hardware.csv", "source_url", "nvidia.com", "column source_url: 'nvidia.com' is not"),

@@ -22,7 +22,7 @@ import pytest
 from ml_emissions import formatting as fmt
 from ml_emissions import load_catalog
 from ml_emissions.job import params_from_query
-from ml_emissions.resolve import region_intensity
+from ml_emissions.location import region_location
 from scripts.content import extra
 from scripts.content.markers import MARKER, Context, MarkerError, render_markers
 from scripts.content.tables import published_estimates
@@ -86,16 +86,21 @@ def prose(markdown: str) -> str:
 
 
 def _forms(raw: str, suffix: str = "") -> set[str]:
-    """A CSV value as written and as the engine formats it, with an optional unit."""
+    """A CSV value as written, as the engine formats it (three significant figures) and
+    as prose would type that without trailing zeros, with an optional unit."""
     raw = raw.strip()
-    return {raw + suffix, fmt.number(float(raw)) + suffix}
+    shown = fmt.number(float(raw))
+    bare = shown.rstrip("0").rstrip(".") if "." in shown else shown
+    return {raw + suffix, shown + suffix, bare + suffix}
 
 
 def _trivial(raw: str) -> bool:
     # Whole numbers below 10 ("1", "1.0", "3") are everywhere in prose (step numbers,
-    # counts, "PUE of 1" as a definition); they are not tested.
+    # counts, "PUE of 1" as a definition), and so are round hundreds ("100 years",
+    # "per 100"); they are not tested.
     value = float(raw)
-    return value.is_integer() and abs(value) < 10
+    rounded = float(fmt.number(value).replace(",", ""))
+    return (value.is_integer() and abs(value) < 10) or rounded in (100.0, 1000.0)
 
 
 def catalog_figures() -> dict[str, str]:
@@ -126,11 +131,10 @@ def catalog_figures() -> dict[str, str]:
     catalog = load_catalog()
     for row in data_rows("cloud_regions.csv"):
         key = f"{row['provider']}:{row['region_id']}"
-        raw = (row["provider_intensity_g_per_kwh"]
-               or zones[row["zone_id"]]["intensity_lifecycle_g_per_kwh"])
-        add(raw, f"cloud_regions.csv {key}")
-        used = region_intensity(catalog, catalog.find_region(key)).intensity_g_per_kwh
-        add(repr(used), f"cloud_regions.csv {key} (as the engine uses it)")
+        add(row["provider_intensity_g_per_kwh"], f"cloud_regions.csv {key} (provider's)")
+        for basis in ("life-cycle", "direct"):
+            used = region_location(catalog, catalog.find_region(key), basis).intensity_g_per_kwh
+            add(repr(used), f"cloud_regions.csv {key} ({basis}, as the engine uses it)")
     for row in data_rows("hardware.csv"):
         add(row["tdp_w"], f"hardware.csv {row['hardware_id']}", " W")
     return figures

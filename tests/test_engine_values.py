@@ -8,6 +8,7 @@ import pytest
 
 from ml_emissions import Job, UnpublishedPowerError, estimate, load_catalog, render
 from ml_emissions.catalog import Catalog
+from ml_emissions.engine import Alternative, Estimate
 from tests.conftest import data_rows, pue_row, region_row, zone_intensity
 
 # Documented facts the tests rely on, typed here independently of the catalog:
@@ -22,7 +23,7 @@ def test_custom_watts_and_intensity() -> None:
     assert result.it_energy_kwh == pytest.approx(6.0)
     assert result.energy_kwh == pytest.approx(7.2)
     assert result.co2e_kg == pytest.approx(2.88)
-    assert result.inputs.pue_basis == "user"
+    assert result.inputs.facility.pue_origin == "user"
 
 
 def test_catalog_device_in_a_zone_uses_default_pue_and_lifecycle_intensity() -> None:
@@ -112,16 +113,26 @@ def test_runs_and_development_hours_scale_the_cycle() -> None:
 
 
 def test_region_with_provider_intensity_pue_and_cfe() -> None:
+    # Google's own figure (and its CFE%) is the provider basis; the default basis is the
+    # life-cycle figure of the region's grid zone, as for every other provider
     row = region_row("gcp", "us-central1")
-    result = estimate(Job(watts=1000, hours=100, region="gcp:us-central1"))
-    intensity = float(row["provider_intensity_g_per_kwh"])
     pue = float(row["pue"]) if row["pue"] else float(pue_row("gcp")["pue"])
-    assert result.inputs.location.intensity_g_per_kwh == intensity
+    own = float(row["provider_intensity_g_per_kwh"])
+    lifecycle = zone_intensity(row["zone_id"])
+    result = estimate(Job(watts=1000, hours=100, region="gcp:us-central1"))
+    assert result.inputs.location.basis == "life-cycle"
+    assert result.inputs.location.intensity_g_per_kwh == lifecycle
     assert result.inputs.pue == pue
     assert result.energy_kwh == pytest.approx(100 * pue)
-    assert result.co2e_kg == pytest.approx(100 * pue * intensity / 1000)
+    assert result.co2e_kg == pytest.approx(100 * pue * lifecycle / 1000)
     cfe = float(row["cfe_pct"])
-    assert result.market_co2e_kg == pytest.approx(result.co2e_kg * (1 - cfe / 100))
+    assert result.provider_figure is not None
+    assert result.provider_figure.co2e_kg == pytest.approx(100 * pue * own / 1000)
+    assert result.market_co2e_kg == pytest.approx(100 * pue * own / 1000 * (1 - cfe / 100))
+    provider = estimate(Job(watts=1000, hours=100, region="gcp:us-central1", basis="provider"))
+    assert provider.inputs.location.intensity_g_per_kwh == own
+    assert provider.co2e_kg == pytest.approx(100 * pue * own / 1000)
+    assert provider.market_co2e_kg == pytest.approx(provider.co2e_kg * (1 - cfe / 100))
 
 
 def test_region_without_provider_intensity_uses_its_zone() -> None:
@@ -141,7 +152,9 @@ def test_ibm_region_uses_its_zone_and_the_default_pue() -> None:
     pue = float(pue_row("unknown")["pue"])
     result = estimate(Job(hardware="A100 80GB SXM", count=8, hours=10, region="ibm:eu-de"))
     energy = 8 * A100_SXM4_80GB_W * 10 / 1000 * pue  # 32 kWh of IT energy x PUE
-    assert (result.inputs.pue, result.inputs.pue_basis) == (pue, "default")
+    facility = result.inputs.facility
+    assert (facility.kind, facility.pue, facility.pue_origin) == ("cloud", pue, "facility")
+    assert facility.pue_note == "IBM Cloud publishes no PUE: the data-centre default applies"
     assert result.energy_kwh == pytest.approx(energy)
     assert result.co2e_kg == pytest.approx(energy * zone_intensity("DE") / 1000)
     assert result.market_co2e_kg is None
@@ -150,20 +163,20 @@ def test_ibm_region_uses_its_zone_and_the_default_pue() -> None:
 
 def test_pue_precedence_user_over_region_over_provider_over_default() -> None:
     user = estimate(Job(watts=100, hours=1, region="gcp:us-central1", pue=1.3))
-    assert (user.inputs.pue, user.inputs.pue_basis) == (1.3, "user")
+    assert (user.inputs.pue, user.inputs.facility.pue_origin) == (1.3, "user")
     zone = estimate(Job(watts=100, hours=1, zone="DE"))
-    assert (zone.inputs.pue, zone.inputs.pue_basis) == (UNKNOWN_PUE, "default")
+    assert (zone.inputs.pue, zone.inputs.facility.kind) == (UNKNOWN_PUE, "data-centre")
     for row in data_rows("cloud_regions.csv"):
         job = Job(watts=100, hours=1, region=f"{row['provider']}:{row['region_id']}")
-        resolved = estimate(job).inputs
+        facility = estimate(job).inputs.facility
         provider_pue = [p for p in data_rows("pue.csv") if p["pue_id"] == row["provider"]]
         if row["pue"]:
-            assert (resolved.pue, resolved.pue_basis) == (float(row["pue"]), "region")
+            assert (facility.pue, facility.pue_origin) == (float(row["pue"]), "region")
         elif provider_pue:
-            assert (resolved.pue, resolved.pue_basis) == (float(provider_pue[0]["pue"]),
-                                                          "provider")
+            assert (facility.pue, facility.pue_origin) == (float(provider_pue[0]["pue"]),
+                                                           "provider")
         else:
-            assert (resolved.pue, resolved.pue_basis) == (UNKNOWN_PUE, "default")
+            assert (facility.pue, facility.pue_origin) == (UNKNOWN_PUE, "facility")
 
 
 def test_range_bounds_by_hand() -> None:
@@ -200,26 +213,27 @@ def test_equivalents_divide_by_their_factor() -> None:
     assert {row["equivalent_id"] for row in data_rows("equivalents.csv")} == set(values)
 
 
+def _alternative(result: Estimate, kind: str) -> Alternative:
+    comparison = result.comparison(kind)
+    assert comparison is not None and comparison.alternative is not None
+    return comparison.alternative
+
+
 def test_cleanest_region_of_the_same_provider_and_cleanest_zone() -> None:
+    # every region on the life-cycle figure of its grid zone, the default basis
     result = estimate(Job(watts=1000, hours=100, region="gcp:us-central1", pue=1.0))
     gcp = [r for r in data_rows("cloud_regions.csv") if r["provider"] == "gcp"]
-
-    def intensity(row: dict[str, str]) -> float:
-        text = row["provider_intensity_g_per_kwh"]
-        return float(text) if text else zone_intensity(row["zone_id"])
-
-    best = min(gcp, key=lambda r: (intensity(r), r["region_id"]))
-    alt = result.cleanest_same_provider
-    assert alt is not None
+    best = min(gcp, key=lambda r: (zone_intensity(r["zone_id"]), r["region_id"]))
+    alt = _alternative(result, "same_provider")
     assert alt.key == f"gcp:{best['region_id']}"
-    assert alt.co2e_kg == pytest.approx(100 * intensity(best) / 1000)
+    assert alt.co2e_kg == pytest.approx(100 * zone_intensity(best["zone_id"]) / 1000)
     assert alt.saving_kg == pytest.approx(result.co2e_kg - alt.co2e_kg)
 
     cleanest = min((r for r in data_rows("grid_zones.csv") if r["country_code"]),
                    key=lambda r: float(r["intensity_lifecycle_g_per_kwh"]))
-    assert result.cleanest_zone is not None
-    assert result.cleanest_zone.key == cleanest["zone_id"]
-    assert result.cleanest_zone.co2e_kg == pytest.approx(
+    zone = _alternative(result, "any_zone")
+    assert zone.key == cleanest["zone_id"]
+    assert zone.co2e_kg == pytest.approx(
         100 * float(cleanest["intensity_lifecycle_g_per_kwh"]) / 1000)
 
 
@@ -251,7 +265,7 @@ def test_world_average_zone_by_hand() -> None:
 
 def test_the_world_average_is_never_the_cleanest_zone() -> None:
     catalog = load_catalog()
-    assert estimate(Job(watts=1000, hours=1, zone="GLOBAL")).cleanest_zone is not None
+    _alternative(estimate(Job(watts=1000, hours=1, zone="GLOBAL")), "any_zone")
     # even when it is the lowest intensity of the catalog
     zones = tuple(replace(z, intensity_lifecycle_g_per_kwh=0.0) if z.zone_id == "GLOBAL"
                   else z for z in catalog.zones)
@@ -259,7 +273,12 @@ def test_the_world_average_is_never_the_cleanest_zone() -> None:
                       providers=catalog.providers, regions=catalog.regions, pue=catalog.pue,
                       equivalents=catalog.equivalents, constants=catalog.constants)
     for job in (Job(watts=1000, hours=1, zone="FR"), Job(watts=1000, hours=1, zone="GLOBAL")):
-        alternative = estimate(job, cleaner).cleanest_zone
+        comparison = estimate(job, cleaner).comparison("any_zone")
+        assert comparison is not None
+        alternative = comparison.alternative
+        if job.zone == "GLOBAL":  # 0 g/kWh: no grid zone is cleaner, and none is offered
+            assert alternative is None
+            continue
         assert alternative is not None and alternative.key != "GLOBAL"
         assert alternative.intensity_g_per_kwh > 0
 
@@ -270,8 +289,7 @@ def test_the_job_in_every_region_of_its_provider() -> None:
     regions = est.provider_regions
     assert len(regions) == len(catalog.regions_of("aws"))
     assert [r.co2e_kg for r in regions] == sorted(r.co2e_kg for r in regions)
-    assert est.cleanest_same_provider is not None
-    assert regions[0].key == est.cleanest_same_provider.key
+    assert regions[0].key == _alternative(est, "same_provider").key
     (chosen,) = [r for r in regions if r.key == "aws:eu-west-1"]
     assert chosen.co2e_kg == pytest.approx(est.co2e_kg)  # the job itself, in its region
     assert "provider_regions" not in est.to_dict()  # the chart's data, not a report's

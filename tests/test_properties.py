@@ -47,16 +47,30 @@ def test_energy_is_linear_in_hours_count_and_runs(watts: float, count: int, hour
 @given(device=device_names, count=counts, hours=positive, location=locations,
        utilization=st.floats(min_value=0.01, max_value=1.0),
        cpu=st.floats(min_value=0, max_value=2000), memory=st.floats(min_value=0, max_value=4096),
-       runs=st.integers(min_value=1, max_value=10_000))
+       runs=st.integers(min_value=1, max_value=10_000),
+       basis=st.sampled_from(["life-cycle", "direct", "provider"]),
+       facility=st.sampled_from([None, "data-centre", "hpc", "workstation"]))
 def test_valid_inputs_give_finite_non_negative_results(
         device: str, count: int, hours: float, location: dict[str, object], utilization: float,
-        cpu: float, memory: float, runs: int) -> None:
+        cpu: float, memory: float, runs: int, basis: str, facility: str | None) -> None:
+    hardware = CATALOG.find_hardware(device)
     # a device whose vendor publishes no power needs a measured power instead
-    power = ({"utilization": utilization} if CATALOG.find_hardware(device).tdp_w is not None
+    power = ({"utilization": utilization} if hardware.tdp_w is not None
              else {"measured_watts": 1000 * utilization})
-    result = estimate(Job(hardware=device, count=count, hours=hours, cpu_watts=cpu,
-                          memory_gb=memory, runs=runs, **power,
-                          **location))  # type: ignore[arg-type]
+    # a whole-computer wall power already holds the host's CPU and memory
+    host = {} if hardware.power_basis == "system_wall" else {"cpu_watts": cpu,
+                                                            "memory_gb": memory}
+    where = {"facility": facility} if "region" not in location else {}
+    job = Job(hardware=device, count=count, hours=hours, runs=runs, basis=basis, **power,
+              **host, **where, **location)  # type: ignore[arg-type]
+    try:
+        result = estimate(job)
+    except InputError as error:  # a place without a figure on this basis
+        assert error.field == "basis" and basis != "life-cycle"
+        return
+    assert result.inputs.location.basis == basis
+    assert all(c.basis == basis for c in result.comparisons)  # one basis throughout
+    assert all(r.basis == basis for r in result.provider_regions)
     intensity = result.inputs.location.intensity_g_per_kwh
     assert result.co2e_kg == pytest.approx(result.energy_kwh * intensity / 1000, rel=1e-12)
     numbers = [result.energy_kwh, result.co2e_kg, result.it_energy_kwh, result.co2e_low_kg,

@@ -47,7 +47,8 @@ def test_errors_name_the_form_field_with_its_label() -> None:
     assert reply == {"ok": False, "errors": [{
         "field": "hours",
         "message": "Hours per run: '-2' is not valid; expected a number greater than 0 "
-                   "and at most 10,000,000"}]}
+                   "and at most 10,000,000"}],
+        "params": {"watts": "300", "hours": "-2", "zone": "FR"}}  # to keep in the form
     reply = web.respond({"watts": "300", "hours": "2", "zone": "Frence"})
     assert reply["errors"][0]["field"] == "zone"
     assert "did you mean" in reply["errors"][0]["message"]
@@ -114,7 +115,7 @@ def test_a_permalink_reads_as_the_command_line_reads_it(
 @pytest.mark.parametrize(("query", "field", "message"), [
     ("?evil=1", "form", "evil: '1' is not valid; expected one of the parameters"),
     ("?hardware=V100&hours=1&hours=2&zone=FR", "form", "expected each parameter once"),
-    ("?" + "&".join(f"x{i}=1" for i in range(40)), "form", "expected at most 16 parameters"),
+    ("?" + "&".join(f"x{i}=1" for i in range(40)), "form", "expected at most 19 parameters"),
     ("?hardware=V100&hours=abc&zone=FR", "hours", "Hours per run: 'abc' is not valid"),
     ("?hardware=V100&count=1e999&hours=1&zone=FR", "count", "Number of devices: '1e999'"),
     ("?hardware=V100&hours=1&zone=%3Cimg%20src%3Dx%3E", "zone", "'<img src=x>' is not valid"),
@@ -123,7 +124,7 @@ def test_a_permalink_reads_as_the_command_line_reads_it(
 def test_a_bad_permalink_gets_a_message(query: str, field: str, message: str) -> None:
     reply = json.loads(web.calculate_query(query))
     assert reply["ok"] is False
-    (error,) = reply["errors"]
+    error = reply["errors"][0]
     assert error["field"] == field and message in error["message"]
 
 
@@ -160,7 +161,7 @@ def test_web_messages_name_fields_by_their_form_labels() -> None:
     reply = web.respond({"watts": "300", "hours": "2", "device-hours": "3", "zone": "FR"})
     assert reply["errors"][0]["message"] == (
         "Device-hours per run: Hours per run and Device-hours per run given together; "
-        "expected only one of Hours per run or Device-hours per run")
+        "expected only one of Hours per run, Device-hours per run or Device-hours in total")
 
 
 def test_the_announcement_gives_the_estimate_in_one_sentence() -> None:
@@ -168,7 +169,7 @@ def test_the_announcement_gives_the_estimate_in_one_sentence() -> None:
     reply = web.respond({"watts": "500", "hours": "4", "zone": "FR", "pue": "1.5"})
     co2e_kg = 3.0 * zone_intensity("FR") / 1000
     assert reply["announcement"].startswith(f"Estimate updated: {mass(co2e_kg)} CO2e (range ")
-    assert reply["announcement"].endswith(", 3 kWh of electricity.")
+    assert reply["announcement"].endswith(", life-cycle), 3.00 kWh of electricity.")
 
 
 def test_warm_up_rounds_leave_later_replies_unchanged() -> None:

@@ -63,15 +63,19 @@ class Source:
 
 @dataclass(frozen=True)
 class Hardware:
-    """A device model. ``tdp_w`` is the rated power per device [W], or the measured
-    average draw when ``power_basis == "measured_average"``; it is ``None`` when
+    """A device model. ``tdp_w`` is the rated power per device [W] (the chip's or board's
+    TDP, ``power_basis == "tdp"``), the maximum wall power of the whole computer
+    (``"system_wall"``, Apple's figures: power supply and system losses included), or
+    the measured average draw (``"measured_average"``); it is ``None`` when
     ``power_basis == "unpublished"`` (the vendor publishes no power for the device, so
-    an estimate needs a measured power)."""
+    an estimate needs a measured power). ``segment`` is where the device is built to
+    run: ``"data-centre"`` or ``"workstation"`` (desktop GPUs, SoCs, desktop CPUs)."""
 
     hardware_id: str
     name: str
     aliases: tuple[str, ...]
     kind: str
+    segment: str
     vendor: str
     tdp_w: float | None
     power_basis: str
@@ -94,7 +98,7 @@ class Zone:
     country: str
     country_code: str
     intensity_lifecycle_g_per_kwh: float
-    intensity_direct_g_per_kwh: float
+    intensity_direct_g_per_kwh: float | None  # None where only a life-cycle figure exists
     carbon_free_pct: float | None
     renewable_pct: float | None
     source: Source
@@ -148,11 +152,15 @@ class Region:
 
 @dataclass(frozen=True)
 class PueDefault:
-    """A PUE value for a provider (``scope == "provider"``) or a default."""
+    """A PUE value for a provider (``scope == "provider"``) or a default; ``pue_type``
+    says what it is: ``fleet`` (a fleet-wide operating figure), ``design`` (a design
+    target), ``survey`` (an industry survey average), ``estimate`` (a third party's
+    estimate) or ``convention``."""
 
     pue_id: str
     scope: str
     pue: float
+    pue_type: str
     note: str
     source: Source
 
@@ -183,6 +191,23 @@ class Constant:
 
 
 T = TypeVar("T")
+
+
+def _zones_by_name(zones: tuple[Zone, ...]) -> dict[str, Zone]:
+    """Zones by normalized name: a country name finds the country-level zone ("France"
+    -> FR); a zone's own name finds it where no other zone or country has that name
+    ("Quebec" -> CA-QC); "Global" and "World" find the world average."""
+    by_zone_name: dict[str, list[Zone]] = {}
+    for zone in zones:
+        by_zone_name.setdefault(normalize_name(zone.zone_name), []).append(zone)
+    names = {key: found[0] for key, found in by_zone_name.items() if len(found) == 1}
+    for zone in zones:
+        if zone.zone_id == zone.country_code:
+            names[normalize_name(zone.country)] = zone
+        elif zone.is_world_average:
+            for name in (zone.country, *WORLD_NAMES):
+                names[normalize_name(name)] = zone
+    return names
 
 
 def _suggest(query: str, names: dict[str, str]) -> list[str]:
@@ -227,14 +252,7 @@ class Catalog:
             for name in (device.hardware_id, device.name, *device.aliases):
                 self._hardware_by_key[normalize_name(name)] = device
         self._zone_by_id = {zone.zone_id.upper(): zone for zone in zones}
-        self._zone_by_name: dict[str, Zone] = {}
-        for zone in zones:
-            # a country name finds the country-level zone ("France" -> FR)
-            if zone.zone_id == zone.country_code:
-                self._zone_by_name[normalize_name(zone.country)] = zone
-            elif zone.is_world_average:  # "Global", "World" -> GLOBAL
-                for name in (zone.country, *WORLD_NAMES):
-                    self._zone_by_name[normalize_name(name)] = zone
+        self._zone_by_name = _zones_by_name(zones)
         self._region_by_key = {region.key.lower(): region for region in regions}
         self._provider_by_id = {p.provider_id: p for p in providers}
         self._pue_by_id = {p.pue_id: p for p in pue}
@@ -292,19 +310,20 @@ class Catalog:
 
     def find_zone(self, name: str, field: str = "zone") -> Zone:
         """Return the grid zone with id ``name`` (``FR``, ``us-cal-ciso``), the
-        country-level zone of the country called ``name`` (``France``), or the world
+        country-level zone of the country called ``name`` (``France``), the zone called
+        ``name`` (``Québec`` or ``Quebec``: case and accents ignored), or the world
         average (``GLOBAL``, also called ``World``)."""
         zone = self._zone_by_id.get(name.strip().upper()) or self._zone_by_name.get(
             normalize_name(name)
         )
         if zone is None or not name.strip():
             names = {normalize_name(z.zone_id): z.zone_id for z in self.zones}
-            names.update({normalize_name(z.country): z.zone_id for z in self.zones})
+            names.update({key: z.zone_id for key, z in self._zone_by_name.items()})
             raise UnknownNameError(
                 field,
                 name,
-                "an Electricity Maps zone id such as 'FR' or 'US-CAL-CISO', a country name, "
-                "or 'GLOBAL' (world average)",
+                "an Electricity Maps zone id such as 'FR' or 'US-CAL-CISO', a zone or "
+                "country name, or 'GLOBAL' (world average)",
                 _suggest(name, names),
                 hint="run 'ml-emissions zones' for the list",
             )

@@ -19,9 +19,10 @@ from .catalog import Catalog, Hardware, Region, Zone, load_catalog, normalize_na
 from .citation import PAPER_BIBTEX, tool_bibtex
 from .engine import estimate
 from .errors import InputError
+from .facility import PUE_TYPE_WORDS, resolve_facility
 from .job import PARAMETERS, TRAINING_TYPES, Job, params_from_query
+from .location import region_location
 from .reports import FORMATS, render
-from .resolve import region_intensity, resolve_pue
 
 __all__ = ["main"]
 
@@ -43,18 +44,25 @@ _FLAG_HELP = {
     "hardware": "device name or alias from the catalog, e.g. 'A100 80GB SXM'",
     "watts": "custom rated power per device [W], instead of --hardware",
     "count": "number of devices (default 1)",
-    "hours": "wall-clock hours per run",
-    "device_hours": "total device-hours per run, instead of --hours",
+    "hours": "wall-clock duration of one run: hours, or a number and a unit (90 min, 36 h, "
+             "14 d, 2 w)",
+    "device_hours": "device-hours of one run (all devices together), instead of --hours",
+    "total_device_hours": "device-hours of the whole project, all runs together (a "
+                          "cluster's or a bill's total), instead of --hours; --runs then "
+                          "only splits it into runs",
     "utilization": "fraction of rated power drawn, in (0, 1] (default: default_utilization "
                    "of data/constants.csv, the rated power)",
     "measured_watts": "measured average power per device [W], instead of --utilization",
     "cpu_watts": "host CPU power for the whole job [W] (default 0)",
     "memory_gb": "host memory for the whole job [GB] (default 0)",
-    "pue": "power usage effectiveness (default: the region's, else the provider's, else "
-           "the 'unknown' default of data/pue.csv)",
+    "pue": "power usage effectiveness (default: the facility's, see --facility)",
+    "facility": "cloud, data-centre, hpc or workstation (default: cloud for a --region; "
+                "else workstation for a desktop GPU or SoC, data-centre otherwise)",
     "region": "cloud region PROVIDER:REGION, e.g. gcp:us-central1",
     "zone": "grid zone id or country, e.g. FR, US-CAL-CISO, CA-QC",
-    "intensity": "custom carbon intensity [gCO2e/kWh]",
+    "intensity": "custom carbon intensity [gCO2e/kWh], taken to be on --basis",
+    "basis": "basis of every intensity and comparison: life-cycle (default), direct, or "
+             "provider (the provider's own figure, where it publishes one)",
     "runs": "number of runs in the development cycle (default 1)",
     "development_hours": "total wall-clock hours of the development cycle, instead of --runs",
     "training_type": "'pre-training' or 'fine-tuning' (for the model card)",
@@ -98,8 +106,9 @@ def _listing(rows: list[dict[str, object]], as_json: bool, what: str, query: str
 
 
 def _hardware_row(device: Hardware) -> dict[str, object]:
-    watts = "unpublished" if device.tdp_w is None else fmt.number(device.tdp_w)
-    return {"name": device.name, "kind": device.kind, "watts": watts,
+    watts = "unpublished" if device.tdp_w is None else fmt.exact(device.tdp_w)
+    return {"name": device.name, "kind": device.kind, "segment": device.segment,
+            "watts": watts,
             "basis": device.power_basis, "memory_gb": device.memory_gb,
             "year": device.release_year, "source": device.source.citation,
             "aliases": "; ".join(device.aliases)}
@@ -112,12 +121,14 @@ def _cmd_hardware(args: argparse.Namespace, catalog: Catalog) -> str:
 
 
 def _region_row(region: Region, catalog: Catalog) -> dict[str, object]:
-    location = region_intensity(catalog, region)
-    pue, pue_basis, _ = resolve_pue(catalog, None, region)
+    location = region_location(catalog, region, "life-cycle")
+    facility = resolve_facility(catalog, "cloud", None, None, region)
+    figures = {f.basis: fmt.number(f.g_per_kwh) for f in location.figures}
     return {"region": region.key, "name": region.display_name, "zone": region.zone_id,
-            "g_per_kwh": fmt.number(location.intensity_g_per_kwh),
-            "intensity_basis": location.intensity_basis,
-            "pue": f"{fmt.number(pue)} ({pue_basis})",
+            "lifecycle_g_per_kwh": figures["life-cycle"],
+            "direct_g_per_kwh": figures.get("direct"),
+            "provider_g_per_kwh": figures.get("provider"),
+            "pue": f"{fmt.number(facility.pue)} ({PUE_TYPE_WORDS[facility.pue_type]})",
             "cfe_pct": None if region.cfe_pct is None else fmt.number(region.cfe_pct),
             "source": region.source.citation}
 
@@ -135,7 +146,8 @@ def _cmd_regions(args: argparse.Namespace, catalog: Catalog) -> str:
 def _zone_row(zone: Zone) -> dict[str, object]:
     return {"zone": zone.zone_id, "name": zone.zone_name, "country": zone.country,
             "lifecycle_g_per_kwh": fmt.number(zone.intensity_lifecycle_g_per_kwh),
-            "direct_g_per_kwh": fmt.number(zone.intensity_direct_g_per_kwh),
+            "direct_g_per_kwh": None if zone.intensity_direct_g_per_kwh is None
+            else fmt.number(zone.intensity_direct_g_per_kwh),
             "year": zone.source.year, "source": zone.source.citation}
 
 

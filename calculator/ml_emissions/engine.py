@@ -16,9 +16,13 @@ facility of power usage effectiveness ``PUE`` on a grid of carbon intensity ``I`
 with ``P_dev = u * P_rated`` for a utilization ``u`` (default 1, the rated power, as
 in Lacoste et al. 2019) or a measured average power. This is the model of
 Lacoste et al. (2019), extended with device count, host power (Lannelongue et al.
-2021) and PUE (Strubell et al. 2019). The market-based figure, where the provider
-publishes an hourly carbon-free-energy share ``CFE`` for the region, is
-``C_market = C (1 - CFE/100)``, an approximation that is labelled as such.
+2021) and PUE (Strubell et al. 2019). ``I`` is on one basis (life-cycle, direct, or the
+provider's own figure; see :mod:`.location`), and so is every comparison with other
+places: the cleanest region of the same provider and the cleanest grid zone, offered
+only when cleaner than the job's location. Where the provider publishes its own figure
+``I_p`` and an hourly carbon-free-energy share ``CFE`` for the region, the estimate also
+gives ``C_p = E I_p / 1000`` and the market-based approximation
+``C_market = C_p (1 - CFE/100)``, labelled as such.
 
 The range: the low and high bounds vary the power per device (utilization x (1 -/+
 ``range_utilization_rel``), the high bound capped at the rated power; or a measured
@@ -40,15 +44,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from . import formatting as fmt
 from .catalog import Catalog, Source, load_catalog
+from .facility import resolve_facility
 from .job import Job
-from .resolve import Location, ResolvedInputs, region_intensity, resolve, resolve_pue
+from .location import Location, basis_words, region_location, zone_location
+from .resolve import ResolvedInputs, resolve
 
 __all__ = [
     "Alternative",
     "Breakdown",
+    "Comparison",
     "EquivalentValue",
     "Estimate",
+    "ProviderFigure",
     "RegionOption",
     "compare_regions",
     "estimate",
@@ -79,9 +88,8 @@ class EquivalentValue:
 
 @dataclass(frozen=True)
 class Alternative:
-    """The same job elsewhere: its CO2e and the saving against the estimate."""
+    """The same job elsewhere, on the estimate's basis: its CO2e and the saving."""
 
-    kind: str  # "same_provider" or "any_zone"
     key: str  # region key or zone id
     label: str
     intensity_g_per_kwh: float
@@ -92,11 +100,26 @@ class Alternative:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """The job's location against the cleanest place of a scope, on one basis.
+
+    ``alternative`` is that cleanest place only when it is cleaner than the job's own
+    location, else ``None``; ``scope`` names one of the places compared ("Google Cloud
+    region", "grid zone")."""
+
+    kind: str  # "same_provider" or "any_zone"
+    scope: str
+    basis: str
+    alternative: Alternative | None
+
+
+@dataclass(frozen=True)
 class RegionOption:
-    """One cloud region of a comparison: the job's CO2e there."""
+    """One cloud region of a comparison: the job's CO2e there, on ``basis``."""
 
     key: str
     label: str
+    basis: str
     intensity_g_per_kwh: float
     pue: float
     energy_kwh: float
@@ -104,9 +127,25 @@ class RegionOption:
 
 
 @dataclass(frozen=True)
+class ProviderFigure:
+    """The provider's own published figure for the job's cloud region (Google's
+    operational, location-based intensity and carbon-free-energy share), shown beside
+    the estimate when the estimate is on another basis; ``market_co2e_kg`` is the
+    approximate market-based CO2e, ``co2e_kg x (1 - cfe_pct / 100)``."""
+
+    intensity_g_per_kwh: float
+    description: str
+    source: Source
+    co2e_kg: float
+    cfe_pct: float | None
+    market_co2e_kg: float | None
+
+
+@dataclass(frozen=True)
 class Estimate:
     """The result of :func:`estimate`. Energies [kWh] and CO2e [kg] cover the whole
-    development cycle (all runs) unless the name says ``per_run``."""
+    development cycle (all runs) unless the name says ``per_run``; every intensity and
+    comparison is on ``inputs.location.basis``."""
 
     job: Job
     inputs: ResolvedInputs
@@ -116,29 +155,44 @@ class Estimate:
     co2e_kg: float
     energy_kwh_per_run: float
     co2e_kg_per_run: float
-    market_co2e_kg: float | None
     energy_low_kwh: float
     energy_high_kwh: float
     co2e_low_kg: float
     co2e_high_kg: float
     breakdown: Breakdown
     equivalents: tuple[EquivalentValue, ...]
-    cleanest_same_provider: Alternative | None
-    cleanest_zone: Alternative | None
+    comparisons: tuple[Comparison, ...]
+    provider_figure: ProviderFigure | None
     catalog_version: str
-    # this job in every region of the chosen region's provider, cleanest first (empty
-    # unless the location is a cloud region); for the calculator page's chart, not in
-    # the reports
+    # this job in every region of the chosen region's provider, cleanest first, on the
+    # estimate's basis (empty unless the location is a cloud region); for the
+    # calculator page's chart, not in the reports
     provider_regions: tuple[RegionOption, ...] = field(default=(), repr=False)
+
+    @property
+    def market_co2e_kg(self) -> float | None:
+        """Approximate market-based CO2e from the provider's carbon-free-energy share,
+        on the provider's own basis, where published. [kg]"""
+        return self.provider_figure.market_co2e_kg if self.provider_figure else None
+
+    def comparison(self, kind: str) -> Comparison | None:
+        """The comparison of ``kind`` (``"same_provider"`` or ``"any_zone"``), if made."""
+        return next((c for c in self.comparisons if c.kind == kind), None)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: ``energy_kwh`` (facility energy, all runs, after PUE),
-        ``co2e_kg`` (location-based), the resolved inputs with their sources, the
-        range, breakdown, equivalents and alternatives."""
+        ``co2e_kg`` (location-based, on ``inputs.location.basis``), the resolved inputs
+        with their sources, the range, breakdown, equivalents and comparisons; floats
+        to ten significant digits."""
         data = asdict(self)
         del data["provider_regions"]
         data["job"] = self.job.to_params()
-        return data
+        data["inputs"]["device_hours"] = self.inputs.device_hours
+        data["inputs"]["pue"] = self.inputs.pue
+        data["inputs"]["location"]["basis_words"] = basis_words(self.inputs.location.basis)
+        data["market_co2e_kg"] = self.market_co2e_kg
+        result: dict[str, Any] = fmt.clean(data)
+        return result
 
 
 def _it_power_w(device_watts: float, inputs: ResolvedInputs) -> float:
@@ -173,63 +227,96 @@ def _co2e_kg(energy_kwh: float, intensity_g_per_kwh: float) -> float:
 
 
 def compare_regions(inputs: ResolvedInputs, provider: str, catalog: Catalog,
-                    user_pue: float | None) -> list[RegionOption]:
-    """The job in every region of ``provider``, cleanest first.
+                    user_pue: float | None, basis: str | None = None) -> list[RegionOption]:
+    """The job in every region of ``provider`` that has a figure on ``basis`` (default:
+    the basis of ``inputs``), cleanest first.
 
     Each region gets its own PUE (unless the user fixed one) and intensity.
     """
+    basis = basis or inputs.location.basis
     it_power = _it_power_w(inputs.device_watts, inputs)
     options = []
-    for key, label, intensity, region_pue in _provider_regions(catalog, provider):
+    for key, label, intensity, region_pue in _provider_regions(catalog, provider, basis):
         pue = region_pue if user_pue is None else user_pue
         energy = _energy_kwh(it_power, inputs, pue)
-        options.append(RegionOption(key, label, intensity, pue, energy,
+        options.append(RegionOption(key, label, basis, intensity, pue, energy,
                                     _co2e_kg(energy, intensity)))
     options.sort(key=lambda option: (option.co2e_kg, option.key))
     return options
 
 
-def _provider_regions(catalog: Catalog,
-                      provider: str) -> tuple[tuple[str, str, float, float], ...]:
-    """``(key, label, intensity, published PUE)`` of every region of ``provider``:
-    catalog values only, worked out once per catalog (the calculator page compares
-    the regions on every change)."""
+def _provider_regions(catalog: Catalog, provider: str, basis: str
+                      ) -> tuple[tuple[str, str, float, float], ...]:
+    """``(key, label, intensity, cloud PUE)`` of every region of ``provider`` with a
+    figure on ``basis``: catalog values only, worked out once per catalog and basis (the
+    calculator page compares the regions on every change)."""
     def table() -> tuple[tuple[str, str, float, float], ...]:
         rows = []
         for region in catalog.regions_of(provider):
-            location = region_intensity(catalog, region)
-            rows.append((region.key, location.label, location.intensity_g_per_kwh,
-                         resolve_pue(catalog, None, region)[0]))
+            location = region_location(catalog, region, "life-cycle")
+            figure = location.figure(basis)
+            if figure is None:
+                continue
+            pue = resolve_facility(catalog, "cloud", None, None, region).pue
+            rows.append((region.key, location.label, figure.g_per_kwh, pue))
         return tuple(rows)
 
-    return catalog.derived(("provider regions", provider), table)
+    return catalog.derived(("provider regions", provider, basis), table)
 
 
-def _alternative(kind: str, option: RegionOption | None, zone_location: Location | None,
-                 co2e_kg: float, energy_kwh: float, pue: float) -> Alternative:
-    if option is not None:
-        key, label, intensity, alt_pue, alt_co2e = (
-            option.key, option.label, option.intensity_g_per_kwh, option.pue, option.co2e_kg)
-    else:
-        assert zone_location is not None
-        key, label, intensity, alt_pue = (zone_location.key, zone_location.label,
-                                          zone_location.intensity_g_per_kwh, pue)
-        alt_co2e = _co2e_kg(energy_kwh, intensity)
+def _cleanest_zone(catalog: Catalog, basis: str) -> Location:
+    """The grid zone of lowest intensity on ``basis`` (never the world average)."""
+    def find() -> Location:
+        zones = [z for z in catalog.zones if not z.is_world_average]  # GLOBAL: no grid
+        figures = [(zone_location(z, basis), z.zone_id) for z in zones
+                   if basis == "life-cycle" or z.intensity_direct_g_per_kwh is not None]
+        return min(figures, key=lambda pair: (pair[0].intensity_g_per_kwh, pair[1]))[0]
+
+    return catalog.derived(("cleanest zone", basis), find)
+
+
+def _alternative(key: str, label: str, intensity: float, pue: float, alt_co2e: float,
+                 co2e_kg: float) -> Alternative | None:
+    """The place as an alternative, only if it is cleaner than the job's location."""
     saving = co2e_kg - alt_co2e
-    return Alternative(kind, key, label, intensity, alt_pue, alt_co2e, saving,
-                       100.0 * saving / co2e_kg if co2e_kg > 0 else 0.0)
+    if not saving > 0:
+        return None
+    return Alternative(key, label, intensity, pue, alt_co2e, saving, 100.0 * saving / co2e_kg)
 
 
-def _cleanest_zone(catalog: Catalog) -> Location:
-    return catalog.derived("cleanest zone", lambda: _find_cleanest_zone(catalog))
+def _comparisons(inputs: ResolvedInputs, catalog: Catalog, co2e: float, energy: float,
+                 options: list[RegionOption]) -> tuple[Comparison, ...]:
+    """The job's location against the cleanest region of its provider and the cleanest
+    grid zone, on the estimate's basis. On the provider basis, only the provider's own
+    regions are compared."""
+    location = inputs.location
+    basis = location.basis
+    comparisons = []
+    if location.provider is not None and options:
+        best = options[0]
+        name = catalog.provider(location.provider).name
+        comparisons.append(Comparison(
+            "same_provider", f"{name} region", basis,
+            _alternative(best.key, best.label, best.intensity_g_per_kwh, best.pue,
+                         best.co2e_kg, co2e)))
+    if basis != "provider":
+        zone = _cleanest_zone(catalog, basis)
+        comparisons.append(Comparison(
+            "any_zone", "grid zone", basis,
+            _alternative(zone.key, zone.label, zone.intensity_g_per_kwh, inputs.pue,
+                         _co2e_kg(energy, zone.intensity_g_per_kwh), co2e)))
+    return tuple(comparisons)
 
 
-def _find_cleanest_zone(catalog: Catalog) -> Location:
-    zones = [z for z in catalog.zones if not z.is_world_average]  # GLOBAL is not a grid
-    zone = min(zones, key=lambda z: (z.intensity_lifecycle_g_per_kwh, z.zone_id))
-    return Location("zone", zone.zone_id, zone.label, zone.intensity_lifecycle_g_per_kwh,
-                    f"life-cycle, yearly average {zone.source.year}", zone.source,
-                    zone_id=zone.zone_id)
+def _provider_figure(location: Location, energy: float) -> ProviderFigure | None:
+    """The provider's own figure for the region, with the market-based approximation."""
+    figure = location.figure("provider")
+    if figure is None:
+        return None
+    co2e = _co2e_kg(energy, figure.g_per_kwh)
+    market = None if location.cfe_pct is None else co2e * (1 - location.cfe_pct / 100.0)
+    return ProviderFigure(figure.g_per_kwh, figure.description, figure.source, co2e,
+                          location.cfe_pct, market)
 
 
 def estimate(job: Job, catalog: Catalog | None = None) -> Estimate:
@@ -251,7 +338,8 @@ def estimate(job: Job, catalog: Catalog | None = None) -> Estimate:
     Raises
     ------
     ml_emissions.errors.InputError
-        For an unknown hardware, region or zone name.
+        For an unknown hardware, region or zone name, or a basis the location has no
+        figure on.
     """
     catalog = catalog or load_catalog()
     inputs = resolve(job, catalog)
@@ -282,18 +370,9 @@ def estimate(job: Job, catalog: Catalog | None = None) -> Estimate:
         for eq in catalog.equivalents
     )
 
-    same_provider = None
     options: list[RegionOption] = []
     if inputs.location.provider is not None:
         options = compare_regions(inputs, inputs.location.provider, catalog, job.pue)
-        same_provider = _alternative("same_provider", options[0], None, co2e, energy,
-                                     inputs.pue)
-    cleanest_zone = _alternative("any_zone", None, _cleanest_zone(catalog), co2e, energy,
-                                 inputs.pue)
-
-    market = None
-    if inputs.location.cfe_pct is not None:
-        market = co2e * (1 - inputs.location.cfe_pct / 100.0)
 
     return Estimate(
         job=job,
@@ -304,15 +383,14 @@ def estimate(job: Job, catalog: Catalog | None = None) -> Estimate:
         co2e_kg=co2e,
         energy_kwh_per_run=energy / inputs.runs,
         co2e_kg_per_run=co2e / inputs.runs,
-        market_co2e_kg=market,
         energy_low_kwh=energy_low,
         energy_high_kwh=energy_high,
         co2e_low_kg=_co2e_kg(energy_low, intensity),
         co2e_high_kg=_co2e_kg(energy_high, intensity),
         breakdown=breakdown,
         equivalents=equivalents,
-        cleanest_same_provider=same_provider,
-        cleanest_zone=cleanest_zone,
+        comparisons=_comparisons(inputs, catalog, co2e, energy, options),
+        provider_figure=_provider_figure(inputs.location, energy),
         catalog_version=catalog.version,
         provider_regions=tuple(options),
     )

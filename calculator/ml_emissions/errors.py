@@ -8,11 +8,13 @@ the browser) turn ``field`` into their own label (``--device-hours``, a form fie
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 __all__ = [
     "ConflictingInputError",
     "InputError",
+    "InputErrors",
     "MissingInputError",
     "UnknownNameError",
     "UnpublishedPowerError",
@@ -123,3 +125,61 @@ class ConflictingInputError(InputError):
         given = " and ".join(name(g) for g in self.given)
         alternatives = one_of([name(a) for a in self.alternatives])
         return f"{label}: {given} given together; expected only one of {alternatives}"
+
+
+class InputErrors(InputError):
+    """Several invalid inputs at once, so that every field can be corrected in one go.
+
+    ``errors`` holds each :class:`InputError`, in the order of the fields; the
+    attributes of the exception itself are those of the first one.
+    """
+
+    def __init__(self, errors: Sequence[InputError]) -> None:
+        self.errors = tuple(errors)
+        first = self.errors[0]
+        super().__init__(first.field, first.value, first.allowed, first.suggestions,
+                         first.hint)
+
+    def describe(self, label: str, name: Callable[[str], str] = _identity) -> str:
+        """Every message, the first with ``label``, the others labelled by ``name``."""
+        messages = [self.errors[0].describe(label, name)]
+        messages += [error.describe(name(error.field), name) for error in self.errors[1:]]
+        return "; ".join(messages)
+
+
+def each_error(error: InputError) -> tuple[InputError, ...]:
+    """The single errors of ``error``: its ``errors`` if it holds several, else itself."""
+    return error.errors if isinstance(error, InputErrors) else (error,)
+
+
+class ErrorCollector:
+    """Collects the :class:`InputError` of independent checks, then raises them together.
+
+    >>> errors = ErrorCollector()
+    >>> with errors.check():
+    ...     raise InputError("count", 0, "a whole number from 1")
+    >>> len(errors.errors)
+    1
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        """Run the block; keep the :class:`InputError` it raises instead of raising it."""
+        try:
+            yield
+        except InputError as error:
+            self.errors.extend(each_error(error))
+
+    def fields(self) -> set[str]:
+        """The fields with an error so far."""
+        return {error.field for error in self.errors}
+
+    def raise_any(self) -> None:
+        """Raise the one error collected, an :class:`InputErrors` of several, or nothing."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InputErrors(self.errors)

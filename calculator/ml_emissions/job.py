@@ -9,16 +9,42 @@ command-line flags (``--device-hours``) and the keys of a permalink query
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .catalog import load_catalog
-from .errors import ConflictingInputError, InputError, MissingInputError
+from .errors import (
+    ConflictingInputError,
+    ErrorCollector,
+    InputError,
+    MissingInputError,
+    each_error,
+    one_of,
+)
+from .formatting import exact
 
-__all__ = ["PARAMETERS", "TRAINING_TYPES", "Job", "params_from_query"]
+__all__ = ["BASES", "DURATION_FIELDS", "DURATION_UNITS", "FACILITIES", "PARAMETERS",
+           "TRAINING_TYPES", "Job", "params_from_query", "parse_duration", "parse_number"]
 
 TRAINING_TYPES = ("pre-training", "fine-tuning")
+
+BASES = ("life-cycle", "direct", "provider")
+"""Bases of a carbon intensity (``Job.basis``): Electricity Maps' life-cycle or direct
+(combustion) figure of the grid zone, or the provider's own published figure."""
+
+FACILITIES = ("cloud", "data-centre", "hpc", "workstation")
+"""Kinds of facility (``Job.facility``); each has its PUE rule (see :mod:`.resolve`)."""
+
+DURATION_UNITS: dict[str, float] = {
+    "min": 1 / 60, "mins": 1 / 60, "minute": 1 / 60, "minutes": 1 / 60,
+    "h": 1.0, "hr": 1.0, "hrs": 1.0, "hour": 1.0, "hours": 1.0,
+    "d": 24.0, "day": 24.0, "days": 24.0,
+    "w": 168.0, "wk": 168.0, "wks": 168.0, "week": 168.0, "weeks": 168.0,
+}
+"""Units a duration may be typed in, in hours each (``"90 min"``, ``"14 d"``)."""
 
 # Plausibility limits on user input. They only catch unit mistakes and hostile
 # values; catalog-dependent limits (PUE, intensity) live in data/constants.csv.
@@ -28,11 +54,41 @@ _MAX_HOURS = 10_000_000.0  # wall-clock hours per run (> 1,000 years)
 _MAX_DEVICE_HOURS = 10_000_000_000.0
 _MAX_WATTS = 1_000_000.0  # per device; a whole node can be entered as one device
 _MAX_MEMORY_GB = 100_000_000.0
+_MIN_HOURS_PER_RUN = 1e-6  # 3.6 ms: shorter runs are unit mistakes, and would overflow
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 3,000 or 1,234.5
+_DURATION = re.compile(r"(?P<number>[+-]?[0-9.,]+(?:[eE][+-]?[0-9]+)?)\s*(?P<unit>[a-zA-Z]+)?")
 
 
 def _plain(number: float) -> str:
     """``1e7`` as ``10,000,000``: limits read better without exponents."""
     return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
+
+
+def parse_number(text: str) -> float:
+    """A number typed by a person: ``"300"``, ``"1.5e3"``, ``"3,000"`` (commas only
+    between groups of three digits). Raises ``ValueError`` for anything else, such as
+    ``"1,5"``, ``"1_000"``, ``"nan"`` or digits of other scripts."""
+    text = text.strip()
+    if _GROUPED.fullmatch(text):
+        text = text.replace(",", "")
+    if not _NUMBER.fullmatch(text):
+        raise ValueError(text)
+    return float(text)
+
+
+def parse_duration(text: str) -> float:
+    """A duration typed by a person, in hours: a number of hours (``"36"``), or a
+    number and a unit of :data:`DURATION_UNITS` (``"90 min"`` is 1.5, ``"14 d"`` 336,
+    ``"2 w"`` 336). Raises ``ValueError`` otherwise."""
+    match = _DURATION.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(text)
+    unit = (match.group("unit") or "h").lower()
+    if unit not in DURATION_UNITS:
+        raise ValueError(text)
+    return parse_number(match.group("number")) * DURATION_UNITS[unit]
 
 
 def _check_number(field: str, value: object, *, minimum: float, maximum: float,
@@ -42,7 +98,10 @@ def _check_number(field: str, value: object, *, minimum: float, maximum: float,
     allowed = f"a number {lower} {_plain(minimum)} and at most {_plain(maximum)}"
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(field, value, allowed)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the range of floats
+        raise InputError(field, value, allowed) from None
     if not math.isfinite(number) or number > maximum:
         raise InputError(field, value, allowed)
     if number < minimum or (number == minimum and not allow_zero):
@@ -59,6 +118,11 @@ def _check_integer(field: str, value: object, *, maximum: int) -> int:
     if not 1 <= value <= maximum:
         raise InputError(field, value, allowed)
     return int(value)
+
+
+def _check_choice(field: str, value: object, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise InputError(field, value, "one of " + one_of(choices))
 
 
 def _exactly_one(given: dict[str, object], *, required: bool = True) -> None:
@@ -88,6 +152,10 @@ class Job:
     device_hours
         Total device time of one run, instead of ``hours``; then
         ``hours = device_hours / count``. [device-h]
+    total_device_hours
+        Device time of the whole project, all runs together (a cluster's or a bill's
+        total), instead of ``hours``; then ``hours = total_device_hours / (count x
+        runs)``, and ``runs`` only splits the total into runs. [device-h]
     utilization
         Fraction of the rated power drawn on average, in (0, 1]; default from
         ``data/constants.csv`` (1.0, the rated power, as in Lacoste et al. 2019). [-]
@@ -98,15 +166,29 @@ class Job:
     memory_gb
         Host memory allocated, for the whole job. [GB]
     pue
-        Power usage effectiveness of the facility; default: the region's or
-        provider's published value, else the documented default. [-]
+        Power usage effectiveness of the facility; default: the facility's (see
+        ``facility``). [-]
+    facility
+        Where the job runs, one of :data:`FACILITIES`: ``"cloud"`` (the provider's PUE;
+        the default with a ``region``), ``"data-centre"`` (operator unknown: the
+        documented default PUE), ``"hpc"`` (an on-premises HPC or university centre),
+        ``"workstation"`` (PUE 1.0). Without a region the default follows the device:
+        workstation devices (desktop GPUs, SoCs) ``"workstation"``, others
+        ``"data-centre"``.
     region
         Cloud region ``"provider:region_id"``, e.g. ``"gcp:us-central1"``.
     zone
-        Electricity Maps grid zone id or country name, e.g. ``"FR"``, ``"CA-QC"``; or
+        Electricity Maps grid zone: its id, its name or its country's name, accents and
+        case ignored (``"FR"``, ``"CA-QC"``, ``"Quebec"``, ``"France"``); or
         ``"GLOBAL"`` (also ``"World"``), the world average, when the location is unknown.
     intensity
-        Custom carbon intensity of the electricity. [gCO2e/kWh]
+        Custom carbon intensity of the electricity, taken to be on ``basis``.
+        [gCO2e/kWh]
+    basis
+        Basis of every carbon intensity of the estimate and its comparisons, one of
+        :data:`BASES`: ``"life-cycle"`` (default) or ``"direct"`` (Electricity Maps'
+        figures of the grid zone), or ``"provider"`` (the provider's own published
+        figure; cloud regions of providers that publish one only).
     runs
         Number of runs in the development cycle (e.g. 4,789 jobs of a
         hyper-parameter search); 1 = the final run only. [-]
@@ -116,9 +198,11 @@ class Job:
     training_type
         ``"pre-training"`` or ``"fine-tuning"`` (reported in the model card).
 
-    Exactly one of ``hardware``/``watts`` (unless ``measured_watts`` is given),
-    one of ``hours``/``device_hours`` and one of ``region``/``zone``/``intensity``
-    must be given. Invalid values raise :class:`~ml_emissions.errors.InputError`.
+    Exactly one of ``hardware``/``watts`` (unless ``measured_watts`` is given), one of
+    ``hours``/``device_hours``/``total_device_hours`` and one of
+    ``region``/``zone``/``intensity`` must be given. Invalid values raise
+    :class:`~ml_emissions.errors.InputError` (an
+    :class:`~ml_emissions.errors.InputErrors` when several fields are invalid).
     """
 
     hardware: str | None = None
@@ -126,78 +210,128 @@ class Job:
     count: int = 1
     hours: float | None = None
     device_hours: float | None = None
+    total_device_hours: float | None = None
     utilization: float | None = None
     measured_watts: float | None = None
     cpu_watts: float = 0.0
     memory_gb: float = 0.0
     pue: float | None = None
+    facility: str | None = None
     region: str | None = None
     zone: str | None = None
     intensity: float | None = None
+    basis: str = "life-cycle"
     runs: int = 1
     development_hours: float | None = None
     training_type: str = "pre-training"
 
     def __post_init__(self) -> None:
+        errors = ErrorCollector()
         for name in ("hardware", "region", "zone"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value.strip()):
-                raise InputError(name, value, "a non-empty name")
-        _exactly_one({"hardware": self.hardware, "watts": self.watts},
-                     required=self.measured_watts is None)
-        _exactly_one({"hours": self.hours, "device_hours": self.device_hours})
-        _exactly_one({"utilization": self.utilization, "measured_watts": self.measured_watts},
-                     required=False)
-        _exactly_one({"region": self.region, "zone": self.zone, "intensity": self.intensity})
-        if self.development_hours is not None and self.runs != 1:
-            raise ConflictingInputError("development_hours", ["runs", "development_hours"],
-                                        ["runs", "development_hours"])
-        if self.training_type not in TRAINING_TYPES:
-            raise InputError("training_type", self.training_type,
-                             "one of " + ", ".join(TRAINING_TYPES))
+                with errors.check():
+                    raise InputError(name, value, "a non-empty name")
+        with errors.check():
+            _exactly_one({"hardware": self.hardware, "watts": self.watts},
+                         required=self.measured_watts is None)
+        with errors.check():
+            _exactly_one({"hours": self.hours, "device_hours": self.device_hours,
+                          "total_device_hours": self.total_device_hours})
+        with errors.check():
+            _exactly_one({"utilization": self.utilization,
+                          "measured_watts": self.measured_watts}, required=False)
+        with errors.check():
+            _exactly_one({"region": self.region, "zone": self.zone,
+                          "intensity": self.intensity})
+        with errors.check():
+            if self.development_hours is not None and self.runs != 1:
+                raise ConflictingInputError("development_hours", ["runs", "development_hours"],
+                                            ["runs", "development_hours"])
+        with errors.check():
+            if self.development_hours is not None and self.total_device_hours is not None:
+                raise ConflictingInputError(
+                    "development_hours", ["total_device_hours", "development_hours"],
+                    ["total_device_hours", "development_hours"])
+        for name, choices in (("training_type", TRAINING_TYPES), ("basis", BASES)):
+            with errors.check():
+                _check_choice(name, getattr(self, name), choices)
+        if self.facility is not None:
+            with errors.check():
+                _check_choice("facility", self.facility, FACILITIES)
+            with errors.check():
+                if self.region is not None and self.facility != "cloud":
+                    raise InputError("facility", self.facility,
+                                     "'cloud' with a cloud region (for another facility, "
+                                     "give the region's grid zone instead)")
+                if self.region is None and self.facility == "cloud":
+                    raise InputError("facility", self.facility,
+                                     "data-centre, hpc or workstation without a cloud "
+                                     "region ('cloud' takes its PUE from the region's "
+                                     "provider)")
 
         set_ = object.__setattr__  # frozen: normalize numbers once, here
-        set_(self, "count", _check_integer("count", self.count, maximum=_MAX_COUNT))
-        set_(self, "runs", _check_integer("runs", self.runs, maximum=_MAX_RUNS))
+
+        def normalize(name: str, check: Callable[..., object], **limits: Any) -> None:
+            with errors.check():
+                set_(self, name, check(name, getattr(self, name), **limits))
+
+        normalize("count", _check_integer, maximum=_MAX_COUNT)
+        normalize("runs", _check_integer, maximum=_MAX_RUNS)
         optional_positive = {
             "watts": _MAX_WATTS,
             "measured_watts": _MAX_WATTS,
             "hours": _MAX_HOURS,
             "device_hours": _MAX_DEVICE_HOURS,
+            "total_device_hours": _MAX_DEVICE_HOURS,
             "development_hours": _MAX_HOURS * _MAX_RUNS,
         }
         for name, maximum in optional_positive.items():
             if getattr(self, name) is not None:
-                set_(self, name, _check_number(name, getattr(self, name),
-                                               minimum=0, maximum=maximum))
+                normalize(name, _check_number, minimum=0, maximum=maximum)
         if self.utilization is not None:
-            set_(self, "utilization", _check_number("utilization", self.utilization,
-                                                    minimum=0, maximum=1))
-        set_(self, "cpu_watts", _check_number("cpu_watts", self.cpu_watts, minimum=0,
-                                              maximum=_MAX_WATTS, allow_zero=True))
-        set_(self, "memory_gb", _check_number("memory_gb", self.memory_gb, minimum=0,
-                                              maximum=_MAX_MEMORY_GB, allow_zero=True))
+            normalize("utilization", _check_number, minimum=0, maximum=1)
+        normalize("cpu_watts", _check_number, minimum=0, maximum=_MAX_WATTS, allow_zero=True)
+        normalize("memory_gb", _check_number, minimum=0, maximum=_MAX_MEMORY_GB,
+                  allow_zero=True)
         constants = load_catalog()
         if self.pue is not None:
-            max_pue = constants.constant("max_pue").value
-            set_(self, "pue", _check_number("pue", self.pue, minimum=1, maximum=max_pue,
-                                            allow_zero=True))
+            normalize("pue", _check_number, minimum=1,
+                      maximum=constants.constant("max_pue").value, allow_zero=True)
         if self.intensity is not None:
-            max_intensity = constants.constant("max_intensity_g_per_kwh").value
-            set_(self, "intensity", _check_number("intensity", self.intensity, minimum=0,
-                                                  maximum=max_intensity, allow_zero=True))
+            normalize("intensity", _check_number, minimum=0,
+                      maximum=constants.constant("max_intensity_g_per_kwh").value,
+                      allow_zero=True)
+        if not errors.errors:
+            with errors.check():
+                self._check_cycle()
+        errors.raise_any()
+
+    def _check_cycle(self) -> None:
+        """One run must last at least :data:`_MIN_HOURS_PER_RUN` (so that every figure
+        stays finite), and the development cycle at least one run."""
+        hours = self.hours_per_run
+        if hours < _MIN_HOURS_PER_RUN:
+            field = next(f for f in ("hours", "device_hours", "total_device_hours")
+                         if getattr(self, f) is not None)
+            per = "" if field == "hours" else " and device"
+            raise InputError(field, getattr(self, field),
+                             f"a duration of at least {exact(_MIN_HOURS_PER_RUN)} h per "
+                             f"run{per} (3.6 ms)")
         if (self.development_hours is not None
-                and self.development_hours < self.hours_per_run * (1 - 1e-12)):
+                and self.development_hours < hours * (1 - 1e-12)):
             raise InputError("development_hours", self.development_hours,
-                             f"at least the hours of one run ({self.hours_per_run:g})")
+                             f"at least the hours of one run ({exact(hours)})")
 
     @property
     def hours_per_run(self) -> float:
         """Wall-clock hours of one run. [h]"""
         if self.hours is not None:
             return self.hours
-        assert self.device_hours is not None
-        return self.device_hours / self.count
+        if self.device_hours is not None:
+            return self.device_hours / self.count
+        assert self.total_device_hours is not None
+        return self.total_device_hours / (self.count * self.runs)
 
     @property
     def run_multiplier(self) -> float:
@@ -213,35 +347,34 @@ class Job:
         """Build a job from string parameters named like the CLI flags, without the
         dashes (``{"hardware": "V100", "device-hours": "120", "zone": "FR"}``).
 
-        Unknown keys and unparsable values raise
-        :class:`~ml_emissions.errors.InputError`; values are never evaluated.
+        Numbers are read by :func:`parse_number`, durations (the fields of
+        :data:`DURATION_FIELDS`) by :func:`parse_duration` (``"14 d"``). Unknown keys
+        and unreadable values raise :class:`~ml_emissions.errors.InputError`, every
+        invalid field at once (:class:`~ml_emissions.errors.InputErrors`), each with
+        the value as the user wrote it; values are never evaluated.
         """
+        errors = ErrorCollector()
         values: dict[str, object] = {}
         for key, text in params.items():
-            name = key.replace("-", "_")
-            kind = PARAMETERS.get(name)
-            if kind is None:
-                raise InputError(key, text, "one of the parameters "
-                                 + ", ".join(n.replace("_", "-") for n in PARAMETERS))
-            if not isinstance(text, str):
-                raise InputError(name, text, "a text value")
-            if kind is str:
-                values[name] = text
-                continue
-            try:
-                number = float(text.strip())
-            except ValueError:
-                allowed = "a whole number" if kind is int else "a number"
-                raise InputError(name, text, allowed) from None
-            values[name] = number
+            with errors.check():
+                name, value = _parse_param(key, text)
+                values[name] = value
+        unreadable = errors.fields()
         try:
-            return cls(**values)  # type: ignore[arg-type]
-        except InputError as error:  # report the value as the user wrote it
-            given = params.get(error.field.replace("_", "-")) or params.get(error.field)
-            if given is None or isinstance(error, ConflictingInputError | MissingInputError):
-                raise
-            raise type(error)(error.field, given, error.allowed, error.suggestions,
-                              error.hint) from None
+            job = cls(**values)  # type: ignore[arg-type]
+        except InputError as error:
+            for single in each_error(error):
+                # a missing or conflicting group that holds an unreadable field says
+                # nothing more than that field's own error
+                group = getattr(single, "alternatives", ())
+                if group and unreadable.intersection(group):
+                    continue
+                errors.errors.append(_as_written(single, params))
+            errors.errors.sort(key=lambda e: _FIELD_ORDER.get(e.field, -1))  # unknown keys first
+            errors.raise_any()
+            raise  # not reached: raise_any raised
+        errors.raise_any()
+        return job
 
     def to_params(self) -> dict[str, str]:
         """The job as string parameters, the inverse of :meth:`from_params`.
@@ -265,20 +398,61 @@ PARAMETERS: dict[str, type] = {
     "count": int,
     "hours": float,
     "device_hours": float,
+    "total_device_hours": float,
     "utilization": float,
     "measured_watts": float,
     "cpu_watts": float,
     "memory_gb": float,
     "pue": float,
+    "facility": str,
     "region": str,
     "zone": str,
     "intensity": float,
+    "basis": str,
     "runs": int,
     "development_hours": float,
     "training_type": str,
 }
 """Every input field and its type: the CLI flags and permalink keys are these names
 with ``-`` for ``_``."""
+
+DURATION_FIELDS = frozenset({"hours", "device_hours", "total_device_hours",
+                             "development_hours"})
+"""Fields read as durations: hours, or a number with a unit (``"90 min"``, ``"14 d"``)."""
+
+_FIELD_ORDER = {name: index for index, name in enumerate(PARAMETERS)}
+
+
+def _parse_param(key: str, text: object) -> tuple[str, object]:
+    """``(field name, value)`` of one string parameter; raises :class:`InputError`."""
+    name = key.replace("-", "_")
+    kind = PARAMETERS.get(name)
+    if kind is None:
+        raise InputError(key, text, "one of the parameters "
+                         + ", ".join(n.replace("_", "-") for n in PARAMETERS))
+    if not isinstance(text, str):
+        raise InputError(name, text, "a text value")
+    if kind is str:
+        return name, text
+    try:
+        if name in DURATION_FIELDS:
+            return name, parse_duration(text)
+        return name, parse_number(text)
+    except ValueError:
+        if name in DURATION_FIELDS:
+            units = "min, h, d or w"
+            allowed = f"a number of hours, or a number and a unit ({units}), e.g. '14 d'"
+        else:
+            allowed = "a whole number" if kind is int else "a number, e.g. 1.5 or 3,000"
+        raise InputError(name, text, allowed) from None
+
+
+def _as_written(error: InputError, params: Mapping[str, str]) -> InputError:
+    """``error`` with the value as the user wrote it (``"14 d"``, not ``336.0``)."""
+    given = params.get(error.field.replace("_", "-"), params.get(error.field))
+    if given is None or isinstance(error, ConflictingInputError | MissingInputError):
+        return error
+    return type(error)(error.field, given, error.allowed, error.suggestions, error.hint)
 
 
 def params_from_query(link: str) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Reports of an estimate: plain text, JSON, CSV, LaTeX, Markdown and model-card YAML.
 
 The command line prints these and the browser's export buttons copy them, so both give
-the same bytes for the same inputs.
+the same bytes for the same inputs. The phrases shared by every format (the inputs in
+words, each comparison, the equivalents that fit) are made here once.
 """
 
 from __future__ import annotations
@@ -9,74 +10,171 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Callable
 from typing import Any
 
 from . import formatting as fmt
+from ._version import __version__
 from .catalog import Source
-from .citation import PAPER_BIBTEX, PAPER_URL, TOOL_NAME
-from .engine import Estimate
+from .citation import PAPER_KEY, TOOL_KEY, TOOL_NAME
+from .engine import Comparison, EquivalentValue, Estimate
+from .facility import PUE_TYPE_WORDS
+from .location import basis_words
+from .references import latex_escape, references, short_label
 
-__all__ = ["FORMATS", "describe", "render"]
+__all__ = ["FORMATS", "describe", "describe_comparison", "fitting_equivalents",
+           "provider_figure_text", "render"]
+
+# An equivalent "fits" when it reads as a count a person can picture: from 1 to under
+# 10,000 of its unit; the page shows at most this many, those nearest to ~30 units.
+_EQUIVALENT_RANGE = (1.0, 10_000.0)
+_EQUIVALENTS_SHOWN = 3
+_EQUIVALENT_SWEET_SPOT = 1.5  # log10 of ~30
+
+_POWER_WORDS = {
+    "tdp": "rated power per device",
+    "system_wall": "whole-computer wall power, power supply and system losses included",
+    "measured_average": "measured average per device",
+    "custom": "rated power per device",
+}
+
+_FACILITY_WORDS = {
+    "cloud": "the cloud data centre",
+    "data-centre": "a data centre of unknown operator",
+    "hpc": "an HPC centre",
+    "workstation": "a workstation",
+}
 
 
-def _source_text(source: Source) -> str:
-    citation = source.citation.rstrip(". ")
-    if not citation or citation == "given by the user":
-        return "given by the user"
-    return citation if str(source.year) in citation else f"{citation}, {source.year}"
+def _on(basis: str) -> str:
+    """``"on life-cycle figures"``: the basis as a comparison states it."""
+    return {"life-cycle": "on life-cycle figures",
+            "direct": "on direct (combustion-only) figures",
+            "provider": "on the provider's own figures"}[basis]
+
+
+def _power(est: Estimate) -> str:
+    inp = est.inputs
+    if inp.device_watts_measured:
+        return f"{fmt.exact(inp.device_watts)} W measured average per device"
+    assert inp.rated_watts is not None
+    power = f"{fmt.exact(inp.rated_watts)} W {_POWER_WORDS[inp.rated_watts_basis]}"
+    if inp.utilization is not None and inp.utilization != 1.0:
+        power += f" at {fmt.exact(100 * inp.utilization)}% utilization"
+    return power
+
+
+def _duration(est: Estimate) -> str:
+    """What was given for the duration, in the user's own terms."""
+    job, inp = est.job, est.inputs
+    runs = f"{fmt.exact(job.runs)} runs"
+    if job.total_device_hours is not None:
+        over = "" if job.runs == 1 else f", over {runs}"
+        return f"{fmt.exact(job.total_device_hours)} device-hours in total{over}"
+    if job.device_hours is not None:
+        per_run = f"{fmt.exact(job.device_hours)} device-hours per run"
+    else:
+        per_run = f"{fmt.exact(inp.hours_per_run)} h per run"
+    if job.development_hours is not None:
+        return f"{per_run}, {fmt.exact(job.development_hours)} h of development in all"
+    return per_run if job.runs == 1 else f"{per_run} x {runs}"
 
 
 def describe(est: Estimate) -> dict[str, str]:
     """Short phrases describing the estimate's inputs and results, shared by every format."""
     inp = est.inputs
-    rated = f"{fmt.number(inp.rated_watts)} W" if inp.rated_watts is not None else ""
-    if inp.device_watts_measured:
-        power = f"{fmt.number(inp.device_watts)} W measured average per device"
-    elif inp.rated_watts_basis == "measured_average":
-        power = f"{rated} measured average per device"
-    else:
-        power = f"{rated} rated power per device"
-        if inp.utilization is not None and inp.utilization != 1.0:
-            power += f" at {fmt.percent(100 * inp.utilization)} utilization"
-    runs_text = f"{int(inp.runs):,}" if inp.runs.is_integer() else fmt.number(inp.runs)
-    runs = "" if inp.runs == 1 else f" x {runs_text} runs"
-    device_hours = inp.count * inp.hours_per_run * inp.runs
+    location = inp.location
+    facility = inp.facility
+    pue_type = PUE_TYPE_WORDS[facility.pue_type]
+    reason = "given" if facility.reason == "given" else facility.reason
     return {
-        "hardware": f"{inp.count} x {inp.hardware_name}",
-        "power": power,
-        "duration": f"{fmt.number(inp.hours_per_run)} h per run{runs}",
-        "device_hours": f"{fmt.number(device_hours)} device-hours",
-        "location": inp.location.label,
-        "intensity": f"{fmt.number(inp.location.intensity_g_per_kwh)} gCO2e/kWh",
-        "intensity_source": f"{inp.location.intensity_basis}; "
-                            f"{_source_text(inp.location.intensity_source)}",
-        "pue": fmt.number(inp.pue),
-        "pue_source": _source_text(inp.pue_source),
+        "hardware": f"{fmt.exact(inp.count)} x {inp.hardware_name}",
+        "power": _power(est),
+        "duration": _duration(est),
+        "device_hours": f"{fmt.exact(inp.device_hours)} device-hours",
+        "location": location.label,
+        "basis": basis_words(location.basis),
+        "intensity": f"{fmt.number(location.intensity_g_per_kwh)} gCO2e/kWh",
+        "intensity_source": location.intensity_basis if location.kind == "intensity"
+        else f"{location.intensity_basis}; {_source_text(location.intensity_source)}",
+        "facility": f"{facility.kind} ({reason})",
+        "pue": fmt.number(facility.pue),
+        "pue_type": pue_type,
+        "pue_source": _source_text(facility.pue_source)
+                      + (f"; {facility.pue_note}" if facility.pue_note else ""),
         "energy": fmt.energy(est.energy_kwh),
         "co2e": fmt.mass(est.co2e_kg),
         "co2e_range": f"{fmt.mass(est.co2e_low_kg)} to {fmt.mass(est.co2e_high_kg)}",
     }
 
 
+def _source_text(source: Source) -> str:
+    if not source.citation or source.citation == "given by the user":
+        return "given by the user"
+    return short_label(source)
+
+
+def describe_comparison(comparison: Comparison) -> str:
+    """One comparison in words, the same in every report and on the page: the
+    cleanest place of its scope when it is cleaner than the job's location, else that
+    none is."""
+    alt = comparison.alternative
+    if alt is None:
+        return f"No {comparison.scope} is cleaner than this location {_on(comparison.basis)}."
+    return (f"Cleanest {comparison.scope}: {alt.label}, "
+            f"{fmt.number(alt.intensity_g_per_kwh)} gCO2e/kWh ({basis_words(comparison.basis)}), "
+            f"PUE {fmt.number(alt.pue)}: {fmt.mass(alt.co2e_kg)} CO2e, "
+            f"{fmt.percent(alt.saving_pct)} less ({fmt.mass(alt.saving_kg)} saved).")
+
+
+def fitting_equivalents(est: Estimate) -> list[EquivalentValue]:
+    """The everyday equivalents that read naturally for this estimate: at most three,
+    each from 1 to under 10,000 of its unit (none for a very small job), in catalog
+    order. JSON keeps them all."""
+    low, high = _EQUIVALENT_RANGE
+    fitting = [eq for eq in est.equivalents if low <= eq.value < high]
+    fitting.sort(key=lambda eq: abs(math.log10(eq.value) - _EQUIVALENT_SWEET_SPOT))
+    chosen = {eq.equivalent_id for eq in fitting[:_EQUIVALENTS_SHOWN]}
+    return [eq for eq in est.equivalents if eq.equivalent_id in chosen]
+
+
+def provider_figure_text(est: Estimate) -> str | None:
+    """The provider's own figure for the region and its market-based approximation,
+    in words, or None when the provider publishes none."""
+    figure = est.provider_figure
+    if figure is None:
+        return None
+    own = ""
+    if est.inputs.location.basis != "provider":
+        own = (f"{fmt.number(figure.intensity_g_per_kwh)} gCO2e/kWh, {figure.description}: "
+               f"{fmt.mass(figure.co2e_kg)} CO2e on that basis")
+    if figure.market_co2e_kg is None or figure.cfe_pct is None:
+        return own or None
+    market = (f"market-based about {fmt.mass(figure.market_co2e_kg)} CO2e (approximate: "
+              f"{fmt.percent(figure.cfe_pct)} carbon-free energy published by the provider)")
+    return f"{own}; {market}" if own else market[0].upper() + market[1:]
+
+
 def _text(est: Estimate) -> str:
     d = describe(est)
     b = est.breakdown
     lines = [
-        f"{TOOL_NAME}: estimate",
+        f"{TOOL_NAME} {__version__}: estimate",
         f"  Hardware      {d['hardware']} ({d['power']})",
         f"  Duration      {d['duration']} ({d['device_hours']})",
         f"  Location      {d['location']}",
         f"  Intensity     {d['intensity']} ({d['intensity_source']})",
-        f"  PUE           {d['pue']} ({d['pue_source']})",
+        f"  Facility      {d['facility']}",
+        f"  PUE           {d['pue']} ({d['pue_type']}; {d['pue_source']})",
         "",
         f"  Energy        {d['energy']} (after PUE)",
-        f"  CO2e          {d['co2e']} location-based (range {d['co2e_range']})",
+        f"  CO2e          {d['co2e']} location-based, {d['basis']} "
+        f"(range {d['co2e_range']})",
     ]
-    if est.market_co2e_kg is not None and est.inputs.location.cfe_pct is not None:
-        lines.append(f"  Market-based  {fmt.mass(est.market_co2e_kg)} (approximate: "
-                     f"{fmt.percent(est.inputs.location.cfe_pct)} carbon-free energy "
-                     "published by the provider)")
+    provider = provider_figure_text(est)
+    if provider:
+        lines.append(f"  Provider      {provider}")
     if est.inputs.runs != 1:
         lines.append(f"  Per run       {fmt.energy(est.energy_kwh_per_run)}, "
                      f"{fmt.mass(est.co2e_kg_per_run)}")
@@ -86,62 +184,83 @@ def _text(est: Estimate) -> str:
         + ", host CPU " + fmt.energy(b.host_cpu_kwh)
         + ", memory " + fmt.energy(b.memory_kwh)
         + ", PUE overhead " + fmt.energy(b.pue_overhead_kwh),
-        "  Equivalent to",
     ]
-    lines += [f"    {fmt.number(eq.value)} {eq.label}" for eq in est.equivalents]
-    for alt in (est.cleanest_same_provider, est.cleanest_zone):
-        if alt is None:
-            continue
-        where = "same provider" if alt.kind == "same_provider" else "any grid"
-        if alt.saving_kg > 0:
-            change = f"{fmt.percent(alt.saving_pct)} less"
-        else:
-            change = "already the cleanest" if alt.saving_kg == 0 else "more"
-        lines.append(f"  Cleanest ({where}): {alt.label}, {fmt.mass(alt.co2e_kg)} ({change})")
+    fitting = fitting_equivalents(est)
+    if fitting:
+        lines.append("  Equivalent to")
+        lines += [f"    {fmt.number(eq.value)} {eq.label}" for eq in fitting]
+    else:
+        lines.append("  Equivalent to  too little for an everyday equivalent")
+    lines.append("  Cleaner places")
+    lines += [f"    {describe_comparison(c)}" for c in est.comparisons]
+    _, refs = references(est)
+    lines.append("  References")
+    lines += [f"    [{n}] {ref.text}" for n, ref in enumerate(refs, start=1)]
     return "\n".join(lines) + "\n"
 
 
-def _latex_escape(text: str) -> str:
-    replacements = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$",
-                    "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                    "^": r"\textasciicircum{}"}
-    return "".join(replacements.get(ch, ch) for ch in text)
-
-
-def _paragraph(est: Estimate, escape: Callable[[str], str], co2: str) -> str:
+def _paragraph(est: Estimate, escape: Callable[[str], str], cite: Callable[[Source], str],
+               co2: str, times: str) -> str:
+    """The paper paragraph: ``escape`` makes text safe for the format, ``cite`` cites a
+    data source (an empty string for a value the user gave)."""
     d = {key: escape(value) for key, value in describe(est).items()}
-    runs = "" if est.inputs.runs == 1 else " (the whole development cycle)"
+    inp = est.inputs
+    power_cite = cite(inp.rated_watts_source) if not inp.device_watts_measured else ""
+    facility = inp.facility
+    where = (f"the {facility.operator} data centre" if facility.operator
+             else f"the facility ({_FACILITY_WORDS[facility.kind]})")
+    whole = "" if est.inputs.runs == 1 else " (the whole development cycle)"
     return (
-        f"Training used {d['hardware']} ({d['power']}) for {d['duration']}, "
-        f"{d['device_hours']} in total{runs}, in {d['location']}. "
+        f"Training used {d['hardware'].replace(' x ', times, 1)} ({d['power']}{power_cite}) "
+        f"for {d['duration']}, {d['device_hours']} in total{whole}, in {escape(d['location'])}. "
         f"The electricity there has a carbon intensity of {d['intensity']} "
-        f"({d['intensity_source']}), and the data centre a power usage effectiveness "
-        f"(PUE) of {d['pue']} ({d['pue_source']}). "
+        f"({escape(est.inputs.location.intensity_basis)}"
+        f"{cite(est.inputs.location.intensity_source)}), and {escape(where)} a power usage "
+        f"effectiveness (PUE) of {d['pue']} ({d['pue_type']}"
+        f"{cite(facility.pue_source)}). "
         f"This amounts to about {d['energy']} of electricity and {d['co2e']} {co2} "
-        f"(range {d['co2e_range']})"
+        f"(location-based, {d['basis']}; range {d['co2e_range']})"
     )
 
 
 def _latex(est: Estimate) -> str:
-    body = _paragraph(est, _latex_escape, "CO$_2$e").replace("CO2e", "CO$_2$e")
+    by_source, refs = references(est)
+
+    def cite(source: Source) -> str:
+        ref = by_source.get(source)
+        return f"~\\cite{{{ref.key}}}" if ref else ""
+
+    body = _paragraph(est, latex_escape, cite, "CO$_2$e", r" $\times$ ")
+    body = body.replace("CO2e", "CO$_2$e")
     return (
-        "\\paragraph{Carbon emissions.} "
-        + body
-        + f", estimated with the {TOOL_NAME} \\cite{{lacoste2019quantifying}}.\n\n"
-        + PAPER_BIBTEX + "\n"
+        "\\paragraph{Carbon emissions.} " + body
+        + f", estimated with the {TOOL_NAME}~\\cite{{{TOOL_KEY}}}, following "
+        f"\\cite{{{PAPER_KEY}}}.\n\n"
+        "% BibTeX entries of the references above (\\url needs \\usepackage{url}):\n\n"
+        + "\n\n".join(ref.bibtex for ref in refs) + "\n"
     )
 
 
 def _markdown_escape(text: str) -> str:
-    return "".join("\\" + ch if ch in "\\`*_[]<>|" else ch for ch in text)
+    return "".join("\\" + ch if ch in "\\`*_[]<>|#" else ch for ch in text
+                   if ch.isprintable())
 
 
 def _markdown(est: Estimate) -> str:
-    body = _paragraph(est, _markdown_escape, "CO2e")
+    by_source, refs = references(est)
+    number = {ref.key: n for n, ref in enumerate(refs, start=1)}
+
+    def cite(source: Source) -> str:
+        ref = by_source.get(source)
+        return f" [{number[ref.key]}]" if ref else ""
+
+    body = _paragraph(est, _markdown_escape, cite, "CO2e", " x ")
+    listing = "\n".join(f"{n}. {_markdown_escape(ref.text)}"
+                        for n, ref in enumerate(refs, start=1))
     return (
-        "### Carbon emissions\n\n"
-        + body
-        + f", estimated with the {TOOL_NAME} ([Lacoste et al., 2019]({PAPER_URL})).\n"
+        "### Carbon emissions\n\n" + body
+        + f", estimated with the {TOOL_NAME} [{number[TOOL_KEY]}], following Lacoste et al. "
+        f"[{number[PAPER_KEY]}].\n\n#### References\n\n{listing}\n"
     )
 
 
@@ -149,14 +268,22 @@ def _yaml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
 
+def _yaml_number(value: float) -> str:
+    """A number for YAML: whole numbers without a decimal point, others to ten
+    significant digits."""
+    cleaned = fmt.clean(value)
+    return str(int(cleaned)) if float(cleaned).is_integer() else repr(cleaned)
+
+
 def _model_card(est: Estimate) -> str:
+    """Hugging Face's ``co2_eq_emissions`` model-card metadata (emissions in grams)."""
     grams = est.co2e_kg * 1000.0
-    emissions = f"{grams:.2f}" if grams < 10 else f"{round(grams):d}"
     d = describe(est)
+    source = f"{TOOL_NAME} {__version__} (Lacoste et al. 2019, arXiv:1910.09700)"
     return (
         "co2_eq_emissions:\n"
-        f"  emissions: {emissions}\n"
-        f"  source: {_yaml_string(f'{TOOL_NAME} (Lacoste et al. 2019, arXiv:1910.09700)')}\n"
+        f"  emissions: {_yaml_number(grams)}\n"
+        f"  source: {_yaml_string(source)}\n"
         f"  training_type: {_yaml_string(est.job.training_type)}\n"
         f"  geographical_location: {_yaml_string(d['location'])}\n"
         f"  hardware_used: {_yaml_string(d['hardware'])}\n"
@@ -164,7 +291,7 @@ def _model_card(est: Estimate) -> str:
 
 
 def _json(est: Estimate) -> str:
-    return json.dumps(est.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(est.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _flatten(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
@@ -174,8 +301,15 @@ def _flatten(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _flatten(f"{prefix}.{index}", item, out)
+    elif isinstance(value, str):
+        out.append((prefix, _csv_text(value)))
     else:
-        out.append((prefix, "" if value is None else str(value)))
+        out.append((prefix, "" if value is None else json.dumps(value)))
+
+
+def _csv_text(text: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _csv(est: Estimate) -> str:
@@ -202,3 +336,4 @@ FORMATS: dict[str, Callable[[Estimate], str]] = {
 def render(est: Estimate, format_name: str = "text") -> str:
     """Render ``est`` in one of :data:`FORMATS`."""
     return FORMATS[format_name](est)
+

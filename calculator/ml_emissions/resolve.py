@@ -1,44 +1,29 @@
 """Resolve a :class:`~ml_emissions.job.Job` against the catalog.
 
-Turns names into numbers with their sources: the device's power, the PUE and the
-carbon intensity, following the precedence rules of the methodology:
+Turns names into numbers with their sources, following the precedence rules of the
+methodology:
 
 * power per device: measured watts > utilization x rated power (catalog or custom); a
   catalog device whose vendor publishes no power (``power_basis == "unpublished"``)
-  needs measured watts;
-* PUE: the user's value > the region's published PUE > the provider's fleet PUE >
-  the ``unknown`` default of ``data/pue.csv``;
-* intensity: the user's value > the provider's own published intensity for the
-  region (Google) > the life-cycle intensity of the region's grid zone.
+  needs measured watts; a whole-system wall power (``"system_wall"``) already holds
+  the host CPU and memory, so they may not be added to it;
+* intensity: the location's figure on the job's basis (:mod:`.location`);
+* facility and PUE: the user's values, else the rules of :mod:`.facility`.
+
+Every unknown name and every impossible combination is reported at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalog import Catalog, Hardware, Region, Source, Zone
-from .errors import UnpublishedPowerError
+from .catalog import Catalog, Hardware, Region, Source
+from .errors import ErrorCollector, InputError, UnpublishedPowerError
+from .facility import Facility, resolve_facility
 from .job import Job
+from .location import CUSTOM_SOURCE, Location, custom_location, region_location, zone_location
 
-__all__ = ["Location", "ResolvedInputs", "region_intensity", "resolve", "resolve_pue"]
-
-CUSTOM_SOURCE = Source("given by the user", "", 0, "")
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where the job runs and the carbon intensity of its electricity."""
-
-    kind: str  # "region", "zone" or "intensity"
-    key: str  # "gcp:us-central1", "FR" or "custom"
-    label: str  # human-readable
-    intensity_g_per_kwh: float
-    intensity_basis: str  # what the intensity is, e.g. "life-cycle, yearly average 2024"
-    intensity_source: Source
-    provider: str | None = None
-    zone_id: str | None = None
-    cfe_pct: float | None = None  # provider's carbon-free-energy share, percent
-    cfe_source: Source | None = None
+__all__ = ["Location", "ResolvedInputs", "resolve", "resolve_location"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +34,8 @@ class ResolvedInputs:
     hardware_id: str | None
     hardware_kind: str
     rated_watts: float | None  # per device, from the catalog or the user [W]
-    rated_watts_basis: str  # "tdp", "measured_average", "unpublished" (catalog) or "custom"
+    # "tdp", "system_wall", "measured_average", "unpublished" (catalog) or "custom"
+    rated_watts_basis: str
     rated_watts_source: Source
     utilization: float | None  # None when the power was measured
     device_watts: float  # average power drawn per device [W]
@@ -57,122 +43,96 @@ class ResolvedInputs:
     count: int
     hours_per_run: float  # [h]
     runs: float  # run multiplier of the development cycle [-]
+    duration_given: str  # "hours", "device_hours" or "total_device_hours"
     cpu_watts: float  # [W]
     memory_gb: float  # [GB]
     memory_watts: float  # [W]
     memory_w_per_gb_source: Source
-    pue: float
-    pue_basis: str  # "user", "region", "provider" or "default"
-    pue_source: Source
+    facility: Facility
     location: Location
 
+    @property
+    def pue(self) -> float:
+        """The PUE applied. [-]"""
+        return self.facility.pue
 
-def _zone_location(zone: Zone) -> Location:
-    return Location(
-        kind="zone",
-        key=zone.zone_id,
-        label=zone.label,
-        intensity_g_per_kwh=zone.intensity_lifecycle_g_per_kwh,
-        intensity_basis=f"life-cycle, yearly average {zone.source.year}",
-        intensity_source=zone.source,
-        zone_id=zone.zone_id,
-    )
+    @property
+    def device_hours(self) -> float:
+        """Device-hours of the whole development cycle. [device-h]"""
+        return self.count * self.hours_per_run * self.runs
 
 
-def region_intensity(catalog: Catalog, region: Region) -> Location:
-    """The location of a cloud region: the provider's own intensity when published,
-    else the life-cycle intensity of the region's grid zone."""
-    zone = catalog.zone(region.zone_id)
-    provider = catalog.provider(region.provider)
-    # what the provider publishes for the region (CFE, intensity) is dated by data_year
-    published = Source(region.source.citation, region.source.url,
-                       region.data_year or region.source.year, region.source.licence)
-    if region.provider_intensity_g_per_kwh is not None:
-        intensity = region.provider_intensity_g_per_kwh
-        basis = f"{provider.name}'s published grid intensity, {region.data_year}"
-        source = published
-    else:
-        intensity = zone.intensity_lifecycle_g_per_kwh
-        basis = f"life-cycle, yearly average {zone.source.year}, grid zone {zone.zone_id}"
-        source = zone.source
-    return Location(
-        kind="region",
-        key=region.key,
-        label=f"{provider.name} {region.region_id} ({region.display_name})",
-        intensity_g_per_kwh=intensity,
-        intensity_basis=basis,
-        intensity_source=source,
-        provider=region.provider,
-        zone_id=zone.zone_id,
-        cfe_pct=region.cfe_pct,
-        cfe_source=published if region.cfe_pct is not None else None,
-    )
+def resolve_location(catalog: Catalog, job: Job) -> tuple[Location, Region | None]:
+    """The job's location on its basis, and its cloud region if it has one."""
+    if job.region is not None:
+        region = catalog.find_region(job.region)
+        return region_location(catalog, region, job.basis), region
+    if job.zone is not None:
+        return zone_location(catalog.find_zone(job.zone), job.basis), None
+    assert job.intensity is not None
+    return custom_location(job.intensity, job.basis), None
 
 
-def resolve_pue(catalog: Catalog, job_pue: float | None,
-                region: Region | None) -> tuple[float, str, Source]:
-    """Return ``(pue, basis, source)`` by the precedence of the module docstring."""
-    if job_pue is not None:
-        return job_pue, "user", Source("given by the user", "", 0, "")
-    if region is not None:
-        if region.pue is not None:
-            source = Source(f"{catalog.provider(region.provider).name}, {region.region_id} PUE",
-                            region.pue_source_url, region.pue_year or region.source.year,
-                            region.source.licence)
-            return region.pue, "region", source
-        row = catalog.pue_for(region.provider)
-        if row is not None:
-            return row.pue, "provider", row.source
-    row = catalog.pue_for("unknown")
-    assert row is not None, "data/pue.csv must define 'unknown'"
-    return row.pue, "default", row.source
+def _device_power(catalog: Catalog, job: Job, device: Hardware | None
+                  ) -> tuple[float, float | None]:
+    """``(average watts per device, utilization or None when measured)``."""
+    rated = device.tdp_w if device is not None else job.watts
+    if job.measured_watts is not None:
+        return job.measured_watts, None
+    if rated is None:
+        assert device is not None, "Job requires watts or measured_watts without hardware"
+        raise UnpublishedPowerError(device.name, device.vendor)
+    utilization = (job.utilization if job.utilization is not None
+                   else catalog.constant("default_utilization").value)
+    return utilization * rated, utilization
 
 
-def _hardware(catalog: Catalog, job: Job) -> tuple[Hardware | None, float | None]:
-    if job.hardware is not None:
-        device = catalog.find_hardware(job.hardware)
-        return device, device.tdp_w
-    return None, job.watts
+def _check_wall_power(job: Job, device: Hardware | None) -> None:
+    """A whole-system wall power already counts the host's CPU and memory."""
+    if device is None or device.power_basis != "system_wall":
+        return
+    for name in ("cpu_watts", "memory_gb"):
+        if getattr(job, name):
+            raise InputError(name, getattr(job, name),
+                             f"0 for {device.name}: its power is that of the whole "
+                             "computer at the wall, CPU and memory included")
 
 
 def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
     """Resolve every name of ``job`` to numbers with sources.
 
     Raises :class:`~ml_emissions.errors.UnknownNameError` for an unknown hardware,
-    region or zone name, and :class:`~ml_emissions.errors.UnpublishedPowerError` for a
-    device without a published power when no measured power is given.
+    region or zone name, :class:`~ml_emissions.errors.UnpublishedPowerError` for a
+    device without a published power when no measured power is given, and
+    :class:`~ml_emissions.errors.InputError` for a basis the location has no figure on
+    (all of them together as :class:`~ml_emissions.errors.InputErrors`).
     """
-    device, rated = _hardware(catalog, job)
-    memory_constant = catalog.constant("memory_power_w_per_gb")
-    if job.measured_watts is not None:
-        device_watts, utilization = job.measured_watts, None
-    else:
-        if rated is None:
-            assert device is not None, "Job requires watts or measured_watts without hardware"
-            raise UnpublishedPowerError(device.name, device.vendor)
-        utilization = (job.utilization if job.utilization is not None
-                       else catalog.constant("default_utilization").value)
-        device_watts = utilization * rated
-
+    errors = ErrorCollector()
+    device: Hardware | None = None
+    with errors.check():
+        if job.hardware is not None:
+            device = catalog.find_hardware(job.hardware)
+    location: Location | None = None
     region: Region | None = None
-    if job.region is not None:
-        region = catalog.find_region(job.region)
-        location = region_intensity(catalog, region)
-    elif job.zone is not None:
-        location = _zone_location(catalog.find_zone(job.zone))
-    else:
-        assert job.intensity is not None
-        location = Location(kind="intensity", key="custom",
-                            label=f"custom intensity {job.intensity:g} gCO2e/kWh",
-                            intensity_g_per_kwh=job.intensity, intensity_basis="given by the user",
-                            intensity_source=CUSTOM_SOURCE)
-    pue, pue_basis, pue_source = resolve_pue(catalog, job.pue, region)
-
+    with errors.check():
+        location, region = resolve_location(catalog, job)
+    power: tuple[float, float | None] | None = None
+    if "hardware" not in errors.fields():
+        with errors.check():
+            power = _device_power(catalog, job, device)
+        with errors.check():
+            _check_wall_power(job, device)
+    errors.raise_any()
+    assert location is not None and power is not None
+    device_watts, utilization = power
+    memory_constant = catalog.constant("memory_power_w_per_gb")
+    duration_given = next(f for f in ("hours", "device_hours", "total_device_hours")
+                          if getattr(job, f) is not None)
     return ResolvedInputs(
         hardware_name=device.name if device else "custom device",
         hardware_id=device.hardware_id if device else None,
         hardware_kind=device.kind if device else "custom",
-        rated_watts=rated,
+        rated_watts=device.tdp_w if device else job.watts,
         rated_watts_basis=device.power_basis if device else "custom",
         rated_watts_source=device.source if device else CUSTOM_SOURCE,
         utilization=utilization,
@@ -181,12 +141,11 @@ def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
         count=job.count,
         hours_per_run=job.hours_per_run,
         runs=job.run_multiplier,
+        duration_given=duration_given,
         cpu_watts=job.cpu_watts,
         memory_gb=job.memory_gb,
         memory_watts=job.memory_gb * memory_constant.value,
         memory_w_per_gb_source=memory_constant.source,
-        pue=pue,
-        pue_basis=pue_basis,
-        pue_source=pue_source,
+        facility=resolve_facility(catalog, job.facility, job.pue, device, region),
         location=location,
     )

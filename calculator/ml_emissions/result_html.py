@@ -12,30 +12,28 @@ from html import escape
 from . import formatting as fmt
 from .catalog import Catalog, Source
 from .charts import Bar, horizontal_bars
-from .engine import Alternative, Estimate
-from .reports import describe
+from .engine import Estimate
+from .facility import PUE_TYPE_WORDS
+from .location import basis_words
+from .reports import describe, describe_comparison, fitting_equivalents, provider_figure_text
 
 __all__ = ["estimate_html"]
 
 
 def _source_link(source: Source) -> str:
+    """A source's citation, linked to its URL when that is an http(s) address."""
     citation = escape(source.citation.rstrip(". ") or "given by the user")
-    if source.url:
+    if source.url.startswith(("https://", "http://")):
         return f'<a href="{escape(source.url)}" rel="noopener">{citation}</a>'
     return citation
 
 
-def _alternative(alt: Alternative | None, title: str) -> str:
-    if alt is None:
-        return ""
-    if alt.saving_kg > 0:
-        change = f"{fmt.percent(alt.saving_pct)} less ({fmt.mass(alt.saving_kg)} saved)"
-    else:
-        change = "this is already the cleanest choice"
-    return (f"<li><strong>{escape(title)}</strong>: {escape(alt.label)}, "
-            f"{escape(fmt.number(alt.intensity_g_per_kwh))} gCO2e/kWh, "
-            f"PUE {escape(fmt.number(alt.pue))}: <strong>{escape(fmt.mass(alt.co2e_kg))}</strong>"
-            f" CO2e, {escape(change)}</li>")
+def _comparisons(est: Estimate) -> str:
+    items = "".join(
+        f'<li class="{"mle-cleaner" if c.alternative else "mle-none-cleaner"}">'
+        f"{escape(describe_comparison(c))}</li>"
+        for c in est.comparisons)
+    return f'<ul class="mle-alternatives">{items}</ul>' if items else ""
 
 
 def _breakdown(est: Estimate) -> str:
@@ -57,8 +55,10 @@ def _equivalents(est: Estimate) -> str:
     items = "".join(
         f'<li><strong>{escape(fmt.number(eq.value))}</strong> {escape(eq.label)} '
         f'<small>({_source_link(eq.source)})</small></li>'
-        for eq in est.equivalents
+        for eq in fitting_equivalents(est)
     )
+    if not items:
+        return '<p class="mle-note">Too little for an everyday equivalent.</p>'
     return f'<ul class="mle-equivalents">{items}</ul>'
 
 
@@ -73,23 +73,32 @@ def _region_chart(est: Estimate, catalog: Catalog) -> str:
     bars = [Bar(option.label.removeprefix(f"{name} "), option.co2e_kg,
                 fmt.mass(option.co2e_kg), option.key == est.inputs.location.key)
             for option in options]
-    title = (f"CO2e of this job in each {name} region, cleanest first; "
-             f"the chosen region is highlighted")
+    basis = est.inputs.location.basis
+    title = (f"CO2e of this job in each {name} region with a {basis_words(basis)} figure, "
+             "cleanest first; the chosen region is highlighted")
+    source = ("the provider's own published figures" if basis == "provider" else
+              f"Electricity Maps {est.inputs.location.intensity_source.year} "
+              f"{basis_words(basis)} yearly averages of each region's grid zone")
     return (f"<h3>This job in every {escape(name)} region</h3>"
             f"<figure>{horizontal_bars(bars, title)}"
-            f"<figcaption>{escape(title)}. Intensities: provider data where published, "
-            "else Electricity Maps 2024 life-cycle averages.</figcaption></figure>")
+            f"<figcaption>{escape(title)}. Intensities: {escape(source)}."
+            "</figcaption></figure>")
 
 
 def _inputs(est: Estimate, d: dict[str, str]) -> str:
     inp = est.inputs
+    facility = inp.facility
+    pue_text = f"{d['pue']} ({PUE_TYPE_WORDS[facility.pue_type]})"
+    if facility.pue_note:
+        pue_text += f"; {facility.pue_note}"
     rows = [
         ("Hardware", f"{d['hardware']} ({d['power']})", inp.rated_watts_source),
         ("Duration", f"{d['duration']} ({d['device_hours']})", None),
         ("Location", d["location"], None),
         ("Carbon intensity", f"{d['intensity']} ({inp.location.intensity_basis})",
          inp.location.intensity_source),
-        ("PUE", d["pue"], inp.pue_source),
+        ("Facility", d["facility"], None),
+        ("PUE", pue_text, facility.pue_source),
     ]
     if inp.memory_gb:
         rows.append(("Memory power", f"{fmt.number(inp.memory_watts)} W for "
@@ -111,16 +120,14 @@ def estimate_html(est: Estimate, catalog: Catalog,
     lines = [
         '<div class="mle-headline">',
         f'<p class="mle-co2e"><strong>{escape(d["co2e"])} CO2e</strong> '
-        f'<span>location-based; range {escape(d["co2e_range"])}</span></p>',
+        f'<span>location-based, {escape(d["basis"])}; range '
+        f'{escape(d["co2e_range"])}</span></p>',
         f'<p class="mle-energy"><strong>{escape(d["energy"])}</strong> of electricity, '
         f'PUE {escape(d["pue"])} included</p>',
     ]
-    if est.market_co2e_kg is not None and est.inputs.location.cfe_pct is not None:
-        lines.append(
-            f'<p class="mle-market">Market-based (approximate): '
-            f'<strong>{escape(fmt.mass(est.market_co2e_kg))}</strong>, counting the '
-            f'{escape(fmt.percent(est.inputs.location.cfe_pct))} carbon-free energy the '
-            "provider reports for this region</p>")
+    provider = provider_figure_text(est)
+    if provider:
+        lines.append(f'<p class="mle-market">Provider\'s figure: {escape(provider)}</p>')
     if est.inputs.runs != 1:
         lines.append(f'<p class="mle-per-run">Per run: {escape(fmt.energy(est.energy_kwh_per_run))}'
                      f", {escape(fmt.mass(est.co2e_kg_per_run))} CO2e</p>")
@@ -128,11 +135,7 @@ def estimate_html(est: Estimate, catalog: Catalog,
     lines += [
         "<h3>Breakdown</h3>", _breakdown(est),
         "<h3>Equivalent to</h3>", _equivalents(est),
-        "<h3>Cleaner options</h3>",
-        '<ul class="mle-alternatives">'
-        + _alternative(est.cleanest_same_provider, "Cleanest region of this provider")
-        + _alternative(est.cleanest_zone, "Cleanest grid zone")
-        + "</ul>",
+        f"<h3>Cleaner places ({escape(d['basis'])})</h3>", _comparisons(est),
         _region_chart(est, catalog),
         "<h3>Inputs and sources</h3>", _inputs(est, d),
     ]

@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 from . import formatting as fmt
 from .catalog import Catalog, load_catalog
 from .engine import estimate
-from .errors import InputError, UnpublishedPowerError
-from .job import PARAMETERS, TRAINING_TYPES, Job, params_from_query
+from .errors import InputError, UnpublishedPowerError, each_error
+from .job import BASES, FACILITIES, PARAMETERS, TRAINING_TYPES, Job, params_from_query
+from .location import basis_words
 from .reports import FORMATS, describe, render
 from .result_html import estimate_html
 
@@ -48,14 +49,17 @@ FIELD_LABELS: dict[str, str] = {
     "count": "Number of devices",
     "hours": "Hours per run",
     "device-hours": "Device-hours per run",
+    "total-device-hours": "Device-hours in total",
     "utilization": "Utilization (0-1)",
     "measured-watts": "Measured power per device (W)",
     "cpu-watts": "Host CPU power (W)",
     "memory-gb": "Host memory (GB)",
     "pue": "PUE",
+    "facility": "Facility",
     "region": "Cloud region",
     "zone": "Grid zone or country",
     "intensity": "Carbon intensity (gCO2e/kWh)",
+    "basis": "Intensity basis",
     "runs": "Number of runs",
     "development-hours": "Development hours",
     "training-type": "Training type",
@@ -75,6 +79,27 @@ def _error(field: str, message: str) -> dict[str, Any]:
     return {"ok": False, "errors": [{"field": field, "message": message}]}
 
 
+def _field_error(error: InputError) -> dict[str, str]:
+    """One error as the page shows it: next to its form field, or above the form."""
+    if isinstance(error, UnpublishedPowerError):
+        # The form hides the measured-power field until the visitor picks it: say so
+        # next to the device they just chose.
+        return {"field": "hardware",
+                "message": f"{FIELD_LABELS['hardware']}: {error.device}: {error.reason}; "
+                           f"choose \"{FIELD_LABELS['measured-watts']}\" and give the "
+                           "measured average power per device"}
+    field = error.field.replace("_", "-")
+    label = FIELD_LABELS.get(field, field)
+    return {"field": field if field in FIELD_LABELS else "form",
+            "message": error.describe(label, _label)}
+
+
+def _given(params: dict[str, str]) -> dict[str, str]:
+    """The known parameters of a request as given, to show in the form."""
+    return {key: value for key, value in params.items()
+            if key.replace("-", "_") in PARAMETERS and isinstance(value, str)}
+
+
 def respond(params: dict[str, str], catalog: Catalog | None = None, *,
             exports: bool = True) -> dict[str, Any]:
     """Estimate the job given by string ``params``; return what the page shows.
@@ -86,24 +111,17 @@ def respond(params: dict[str, str], catalog: Catalog | None = None, *,
     asks for them with :func:`exports_query` only when the visitor copies or downloads
     one, which halves the work of a recalculation), ``pue`` the resolved PUE (to
     pre-fill the field) and ``announcement``, one sentence for screen readers. On
-    invalid input: ``{"ok": False, "errors": [{"field", "message"}]}`` naming the form
-    field.
+    invalid input: ``{"ok": False, "errors": [{"field", "message"}, ...], "params"}``,
+    every invalid field at once, each named by its form field, and ``params`` the
+    inputs as given (a permalink's valid fields are kept in the form).
     """
     catalog = catalog or load_catalog()
     try:
         job = Job.from_params(params)
         est = estimate(job, catalog)
-    except UnpublishedPowerError as error:
-        # The form hides the measured-power field until the visitor picks it: say so
-        # next to the device they just chose.
-        return _error("hardware", f"{FIELD_LABELS['hardware']}: {error.device}: "
-                      f"{error.reason}; choose \"{FIELD_LABELS['measured-watts']}\" "
-                      "and give the measured average power per device")
     except InputError as error:
-        field = error.field.replace("_", "-")
-        label = FIELD_LABELS.get(field, field)
-        return _error(field if field in FIELD_LABELS else "form",
-                      error.describe(label, _label))
+        return {"ok": False, "errors": [_field_error(e) for e in each_error(error)],
+                "params": _given(params)}
     params = job.to_params()
     query = urlencode(params)
     if job.region is not None:
@@ -114,9 +132,10 @@ def respond(params: dict[str, str], catalog: Catalog | None = None, *,
         "query": query,
         "params": params,
         "html": estimate_html(est, catalog, summary),
-        "pue": {"value": fmt.number(est.inputs.pue), "basis": est.inputs.pue_basis},
+        "pue": {"value": summary["pue"], "origin": est.inputs.facility.pue_origin},
         "announcement": f"Estimate updated: {summary['co2e']} CO2e "
-                        f"(range {summary['co2e_range']}), {summary['energy']} of electricity.",
+                        f"(range {summary['co2e_range']}, {summary['basis']}), "
+                        f"{summary['energy']} of electricity.",
     }
     if exports:
         reply["exports"] = {name: render(est, name) for name in FORMATS}
@@ -212,7 +231,7 @@ def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
     zones = [{"id": z.zone_id, "label": z.label}
              for z in sorted(catalog.zones, key=lambda z: z.label)]
     placeholders = {
-        field.name.replace("_", "-"): fmt.number(field.default)
+        field.name.replace("_", "-"): fmt.exact(field.default)
         for field in fields(Job)
         if isinstance(field.default, int | float) and not isinstance(field.default, bool)
     }
@@ -222,6 +241,8 @@ def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
         "providers": providers,
         "zones": zones,
         "training_types": list(TRAINING_TYPES),
+        "bases": [{"id": b, "label": basis_words(b)} for b in BASES],
+        "facilities": list(FACILITIES),
         "parameters": [name.replace("_", "-") for name in PARAMETERS],
         "labels": FIELD_LABELS,
         "defaults": DEFAULT_PARAMS,

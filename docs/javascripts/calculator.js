@@ -10,6 +10,14 @@ const WORKER_URL = new URL("calculator-worker.js", import.meta.url);
 const DEBOUNCE_MS = 30;
 const ANNOUNCE_MS = 1000; // screen readers hear the estimate once typing pauses
 
+// What the note above a result that no longer matches the form says.
+const STALE = {
+  input: "Showing the last valid estimate: correct the highlighted input to update it.",
+  link:
+    "Showing the estimate of the example inputs: correct the highlighted inputs of this " +
+    "link to see its estimate.",
+};
+
 const STATUS = {
   loading: "Loading the live calculator (Python in your browser)… The estimate shown is for the example inputs.",
   link: "Loading the live calculator to open the link… The estimate shown is for the example inputs until then.",
@@ -233,7 +241,7 @@ class CalculatorView {
     } else if (data.result.ok) {
       this.showResult(data.result, fromLink);
     } else {
-      this.showErrors(data.result.errors, fromLink);
+      this.showErrors(data.result, fromLink);
     }
   }
 
@@ -257,25 +265,25 @@ class CalculatorView {
     }, ANNOUNCE_MS);
   }
 
-  showErrors(errors, fromLink) {
+  // Every invalid field at once, next to its field. A permalink's inputs stay in the
+  // form, the valid ones and the marked ones alike, and the address bar keeps the link
+  // until the visitor changes something.
+  showErrors(reply, fromLink) {
     this.clearErrors();
-    for (const { field, message } of errors) {
-      const control = fromLink ? null : this.form.elements.namedItem(field);
+    if (fromLink && reply.params) this.fill(reply.params, true);
+    for (const { field, message } of reply.errors) {
+      const control = this.form.elements.namedItem(field);
       const slot = document.getElementById(`${field}-error`);
       if (control && !control.disabled && slot) {
         slot.textContent = message;
         slot.hidden = false;
         control.setAttribute("aria-invalid", "true");
-      } else if (fromLink) {
-        this.showFormError(
-          `This link could not be opened: ${message}. The form shows the example inputs instead.`,
-        );
       } else {
-        this.showFormError(message);
+        this.showFormError(fromLink ? `This link could not be opened: ${message}.` : message);
       }
     }
-    if (fromLink) this.setQuery("");
-    else this.stale.hidden = false; // the estimate shown is the last valid one
+    this.stale.textContent = fromLink ? STALE.link : STALE.input;
+    this.stale.hidden = false; // the estimate shown is the last valid one
   }
 
   showFormError(message) {
@@ -301,8 +309,10 @@ class CalculatorView {
   }
 
   // Show the inputs of a permalink (as checked by Python): the example form, then the
-  // link's choices; an optional field or a chosen alternative it leaves out is empty.
-  fill(params) {
+  // link's choices; an optional field or a chosen alternative it leaves out is empty, and
+  // with `exact` (a link with errors, whose inputs are shown as they are) every text
+  // field it leaves out.
+  fill(params, exact = false) {
     this.form.reset();
     for (const radio of this.form.querySelectorAll('input[type="radio"]')) {
       if (Object.hasOwn(params, radio.value)) radio.checked = true;
@@ -318,6 +328,7 @@ class CalculatorView {
       const chosen = this.form.querySelector(`input[type="radio"][value="${name}"]`)?.checked;
       if (Object.hasOwn(params, name)) control.value = params[name];
       else if ("optional" in control.dataset || chosen) control.value = "";
+      else if (exact && control.tagName === "INPUT") control.value = "";
     }
     this.applyModes();
   }

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from ml_emissions import Job, estimate
 from ml_emissions import formatting as fmt
-from ml_emissions.resolve import region_intensity
+from ml_emissions.location import region_location
 from scripts.content.markers import Context, MarkerError, renderer
 from scripts.content.values import read_rows
 
@@ -82,7 +82,8 @@ def chart_zones(context: Context, n: str = "15") -> str:
 
 @renderer("chart-regions")
 def chart_regions(context: Context, providers: str = "aws,azure,gcp") -> str:
-    """Every region of the given providers as dots on an intensity axis."""
+    """Every region of the given providers as dots on an axis of life-cycle intensity
+    (the default basis: the same for every provider, so the rows compare)."""
     catalog = context.catalog
     ids = [p.strip() for p in providers.split(",")]
     figure, axes = plt.subplots(figsize=(7, 0.5 * len(ids) + 1.2))
@@ -91,17 +92,19 @@ def chart_regions(context: Context, providers: str = "aws,azure,gcp") -> str:
         regions = catalog.regions_of(provider_id)
         if not regions:
             raise MarkerError(f"provider {provider_id!r} has no regions")
-        values = sorted(region_intensity(catalog, r).intensity_g_per_kwh for r in regions)
+        values = sorted(region_location(catalog, r, "life-cycle").intensity_g_per_kwh
+                        for r in regions)
         axes.scatter(values, [row] * len(values), color=ACCENT, alpha=0.6, s=22)
         name = catalog.provider(provider_id).name
         summary.append(f"{name}: {len(values)} regions from {fmt.number(values[0])} to "
                        f"{fmt.number(values[-1])}")
     axes.set_yticks(range(len(ids)), [catalog.provider(p).name for p in ids])
     axes.set_ylim(-0.6, len(ids) - 0.4)
-    axes.set_xlabel("Carbon intensity used by the calculator, gCO2e/kWh")
+    axes.set_xlabel("Life-cycle carbon intensity of the region's grid, gCO2e/kWh")
     alt = "Dot plot of cloud regions by carbon intensity. " + "; ".join(summary) + " gCO2e/kWh."
-    caption = ("Each dot is a cloud region. Intensities: Google's own 2024 figures for Google "
-               "Cloud, else the Electricity Maps 2024 life-cycle average of the region's grid.")
+    caption = ("Each dot is a cloud region. Intensities, one basis for every provider: the "
+               "Electricity Maps 2024 life-cycle yearly average of the region's grid zone "
+               "(ODbL).")
     return _figure(context, "regions", figure, alt, caption)
 
 

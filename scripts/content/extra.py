@@ -21,11 +21,12 @@ from ml_emissions import Job, compare_regions, estimate
 from ml_emissions import formatting as fmt
 from ml_emissions.catalog import Hardware
 from ml_emissions.cli import main as cli_main
-from ml_emissions.reports import describe
-from ml_emissions.resolve import region_intensity, resolve
+from ml_emissions.location import region_location
+from ml_emissions.reports import describe, describe_comparison, provider_figure_text
+from ml_emissions.resolve import resolve
 from scripts.content.markers import Context, MarkerError, renderer
 from scripts.content.tables import markdown_table
-from scripts.content.values import DATA, read_rows
+from scripts.content.values import DATA, alternative, read_rows
 
 ROOT = DATA.parent
 LEGACY_FILE = "legacy_mlco2_regions.csv"
@@ -66,7 +67,7 @@ def legacy_comparison(context: Context, provider: str = "") -> str:
     lines, changes = [], []
     for row in sorted(rows, key=lambda r: (r["provider"], r["region_id"])):
         key = f"{row['provider']}:{row['region_id']}"
-        location = region_intensity(catalog, catalog.find_region(key))
+        location = region_location(catalog, catalog.find_region(key), "life-cycle")
         then = float(row["legacy_intensity_g_per_kwh"])
         now = location.intensity_g_per_kwh
         change_text = "-"  # a relative change from zero is undefined
@@ -169,7 +170,6 @@ def estimate_detail(context: Context, show: str, **params: str) -> str:
     ``equivalent:ID`` (the estimate in units of an everyday equivalent)."""
     result = estimate(Job.from_params(params), context.catalog)
     inputs = result.inputs
-    same, zone = result.cleanest_same_provider, result.cleanest_zone
     if show.startswith("equivalent:"):
         wanted = show.partition(":")[2]
         matches = [e for e in result.equivalents if e.equivalent_id == wanted]
@@ -178,14 +178,15 @@ def estimate_detail(context: Context, show: str, **params: str) -> str:
         return f"{fmt.number(matches[0].value)} {matches[0].label}"
     figures = {
         "range": lambda: f"{fmt.mass(result.co2e_low_kg)} to {fmt.mass(result.co2e_high_kg)}",
-        "device-hours": lambda: fmt.number(inputs.count * inputs.hours_per_run * inputs.runs)
-        + " device-hours",
+        "device-hours": lambda: fmt.exact(inputs.device_hours) + " device-hours",
         "it-power": lambda: fmt.number(result.it_power_w) + " W",
         "rated-power": lambda: fmt.number(inputs.rated_watts or 0.0) + " W",
-        "cleanest-region": lambda: same.label if same else "-",
-        "cleanest-region-co2e": lambda: fmt.mass(same.co2e_kg) + " CO2e" if same else "-",
-        "cleanest-zone": lambda: zone.label if zone else "-",
-        "cleanest-zone-co2e": lambda: fmt.mass(zone.co2e_kg) + " CO2e" if zone else "-",
+        "cleanest-region": lambda: alternative(result, "same_provider").label,
+        "cleanest-region-co2e": lambda: fmt.mass(alternative(result, "same_provider")
+                                                 .co2e_kg) + " CO2e",
+        "cleanest-zone": lambda: alternative(result, "any_zone").label,
+        "cleanest-zone-co2e": lambda: fmt.mass(alternative(result, "any_zone").co2e_kg)
+        + " CO2e",
         "overhead-energy": lambda: fmt.energy(result.breakdown.pue_overhead_kwh),
     }
     if show not in figures:
@@ -245,24 +246,20 @@ def estimate_table(context: Context, **params: str) -> str:
         ["Duration", f"{d['duration']} ({d['device_hours']})"],
         ["Location", d["location"]],
         ["Carbon intensity", f"{d['intensity']} ({d['intensity_source']})"],
-        ["PUE", f"{d['pue']} ({d['pue_source']})"],
+        ["Facility", d["facility"]],
+        ["PUE", f"{d['pue']} ({d['pue_type']}; {d['pue_source']})"],
         ["Energy (after PUE)", d["energy"]],
-        ["CO2e, location-based", f"{d['co2e']} (range {d['co2e_range']})"],
+        ["CO2e, location-based", f"{d['co2e']}, {d['basis']} (range {d['co2e_range']})"],
     ]
-    if result.market_co2e_kg is not None and result.inputs.location.cfe_pct is not None:
-        rows.append(["CO2e, market-based (approximation)",
-                     f"{fmt.mass(result.market_co2e_kg)} "
-                     f"({fmt.percent(result.inputs.location.cfe_pct)} carbon-free energy "
-                     "published by the provider)"])
+    provider = provider_figure_text(result)
+    if provider:
+        rows.append(["Provider's own figure", provider])
     if result.inputs.runs != 1:
         rows.append(["Per run", f"{fmt.energy(result.energy_kwh_per_run)}, "
                                 f"{fmt.mass(result.co2e_kg_per_run)}"])
-    for alt in (result.cleanest_same_provider, result.cleanest_zone):
-        if alt is not None:
-            where = ("Cleanest region, same provider" if alt.kind == "same_provider"
-                     else "Cleanest grid zone")
-            rows.append([where, f"{alt.label}: {fmt.mass(alt.co2e_kg)} "
-                                f"({fmt.percent(alt.saving_pct)} less)"])
+    for comparison in result.comparisons:
+        where = ("Same provider" if comparison.kind == "same_provider" else "Any grid zone")
+        rows.append([where, describe_comparison(comparison)])
     return markdown_table(["", "This job"], rows)
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from ml_emissions import Job, estimate
 from ml_emissions import formatting as fmt
-from ml_emissions.resolve import region_intensity
+from ml_emissions.location import region_location
 from scripts.content.markers import Context, MarkerError, renderer
 from scripts.content.values import DATA, read_rows
 
@@ -44,7 +44,9 @@ def zones_ranked(context: Context, order: str = "cleanest", n: str = "10",
              and (level == "all" or (level == "country" and z.zone_id == z.country_code))]
     zones.sort(key=lambda z: z.intensity_lifecycle_g_per_kwh, reverse=_order(order))
     rows = [[z.zone_id, z.zone_name, z.country,
-             fmt.number(z.intensity_lifecycle_g_per_kwh), fmt.number(z.intensity_direct_g_per_kwh),
+             fmt.number(z.intensity_lifecycle_g_per_kwh),
+             "-" if z.intensity_direct_g_per_kwh is None
+             else fmt.number(z.intensity_direct_g_per_kwh),
              str(z.source.year)] for z in zones[: int(n)]]
     return markdown_table(["Zone", "Name", "Country", "Life-cycle gCO2e/kWh",
                            "Direct gCO2e/kWh", "Year"], rows)
@@ -52,14 +54,16 @@ def zones_ranked(context: Context, order: str = "cleanest", n: str = "10",
 
 @renderer("regions-ranked")
 def regions_ranked(context: Context, order: str = "cleanest", n: str = "10",
-                   provider: str = "") -> str:
+                   provider: str = "", basis: str = "life-cycle") -> str:
     """The ``n`` cleanest or dirtiest cloud regions (of one ``provider`` if given), by the
-    intensity the engine uses for each."""
+    intensity the engine uses for each on ``basis`` (default life-cycle; on the provider
+    basis, only regions whose provider publishes its own figure)."""
     catalog = context.catalog
     regions = [r for r in catalog.regions if not provider or r.provider == provider]
     if not regions:
         raise MarkerError(f"provider={provider!r} has no regions")
-    located = sorted(((region_intensity(catalog, r), r) for r in regions),
+    located = sorted(((region_location(catalog, r, basis), r) for r in regions
+                      if basis != "provider" or r.provider_intensity_g_per_kwh is not None),
                      key=lambda pair: (pair[0].intensity_g_per_kwh, pair[1].key),
                      reverse=_order(order))
     rows = [[f"`{r.key}`", r.display_name, r.zone_id, fmt.number(loc.intensity_g_per_kwh),

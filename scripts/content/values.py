@@ -12,7 +12,9 @@ from pathlib import Path
 from ml_emissions import Job, estimate
 from ml_emissions import formatting as fmt
 from ml_emissions.catalog import Zone
-from ml_emissions.resolve import region_intensity
+from ml_emissions.engine import Alternative, Estimate
+from ml_emissions.location import region_location
+from ml_emissions.reports import describe_comparison
 from scripts.content.markers import Context, MarkerError, renderer
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -58,7 +60,9 @@ def value(context: Context, unit: str = "yes", **what: str) -> str:
 
     ``pue=ID`` (data/pue.csv), ``constant=ID``, ``equivalent=ID`` (its factor),
     ``zone=ID`` (life-cycle intensity), ``zone-direct=ID``, ``region=PROVIDER:REGION``
-    (intensity the engine uses), ``hardware=NAME`` (rated power), ``count=WHAT``,
+    (the region's life-cycle intensity, the engine's default basis),
+    ``region-provider=PROVIDER:REGION`` (the provider's own figure), ``hardware=NAME``
+    (rated power), ``count=WHAT``,
     ``zones=min|max|ratio`` (life-cycle intensity extremes). Counts and extremes of
     zones leave out the world average (GLOBAL), which is no grid zone.
     ``unit=no`` leaves the unit out.
@@ -84,9 +88,13 @@ def value(context: Context, unit: str = "yes", **what: str) -> str:
     if key == "zone":
         return fmt.number(catalog.find_zone(arg).intensity_lifecycle_g_per_kwh) + g
     if key == "zone-direct":
-        return fmt.number(catalog.find_zone(arg).intensity_direct_g_per_kwh) + g
-    if key == "region":
-        return fmt.number(region_intensity(catalog, catalog.find_region(arg))
+        direct = catalog.find_zone(arg).intensity_direct_g_per_kwh
+        if direct is None:
+            raise MarkerError(f"zone-direct={arg!r}: the zone has no direct figure")
+        return fmt.number(direct) + g
+    if key in ("region", "region-provider"):
+        basis = "provider" if key == "region-provider" else "life-cycle"
+        return fmt.number(region_location(catalog, catalog.find_region(arg), basis)
                           .intensity_g_per_kwh) + g
     if key == "hardware":
         device = catalog.find_hardware(arg)
@@ -103,6 +111,16 @@ def value(context: Context, unit: str = "yes", **what: str) -> str:
     raise MarkerError(f"unknown selector {key!r}")
 
 
+def alternative(result: Estimate, kind: str) -> Alternative:
+    """The cleaner place of the estimate's comparison ``kind``; a :class:`MarkerError`
+    when none is cleaner (a page must not print a saving that does not exist)."""
+    comparison = result.comparison(kind)
+    if comparison is None or comparison.alternative is None:
+        raise MarkerError(f"no cleaner place ({kind}) for this job: "
+                          + (describe_comparison(comparison) if comparison else "not compared"))
+    return comparison.alternative
+
+
 @renderer("estimate")
 def estimate_value(context: Context, show: str = "co2e", **params: str) -> str:
     """A figure of an engine estimate for the job given by ``params`` (named like the
@@ -110,19 +128,24 @@ def estimate_value(context: Context, show: str = "co2e", **params: str) -> str:
     ``energy-per-run``, ``market``, ``pue``, ``intensity``, ``saving-same-provider``,
     ``saving-any-zone``."""
     result = estimate(Job.from_params(params), context.catalog)
+
+    def market() -> str:
+        if result.market_co2e_kg is None:
+            raise MarkerError("show=market: the location has no published carbon-free share")
+        return fmt.mass(result.market_co2e_kg) + " CO2e"
+
     figures = {
         "co2e": lambda: fmt.mass(result.co2e_kg) + " CO2e",
         "energy": lambda: fmt.energy(result.energy_kwh),
         "co2e-per-run": lambda: fmt.mass(result.co2e_kg_per_run) + " CO2e",
         "energy-per-run": lambda: fmt.energy(result.energy_kwh_per_run),
-        "market": lambda: fmt.mass(result.market_co2e_kg or 0.0) + " CO2e",
+        "market": market,
         "pue": lambda: fmt.number(result.inputs.pue),
         "intensity": lambda: fmt.number(result.inputs.location.intensity_g_per_kwh)
         + " gCO2e/kWh",
-        "saving-same-provider": lambda: fmt.percent(
-            result.cleanest_same_provider.saving_pct if result.cleanest_same_provider else 0),
-        "saving-any-zone": lambda: fmt.percent(
-            result.cleanest_zone.saving_pct if result.cleanest_zone else 0),
+        "saving-same-provider": lambda: fmt.percent(alternative(result, "same_provider")
+                                                    .saving_pct),
+        "saving-any-zone": lambda: fmt.percent(alternative(result, "any_zone").saving_pct),
     }
     if show not in figures:
         raise MarkerError(f"show={show!r}: expected one of {', '.join(figures)}")

@@ -34,7 +34,9 @@ MARKER = re.compile(r"<!--\s*calculator:(.*?)\s*-->", re.S)
 # of the checked choice is the only one of the group sent to Python.
 MODES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "hardware": ("Power rating from", [("hardware", "Catalog device"), ("watts", "Custom power")]),
-    "duration": ("Duration of one run as", [("hours", "Hours"), ("device-hours", "Device-hours")]),
+    "duration": ("Duration as", [("hours", "Hours per run"),
+                                 ("device-hours", "Device-hours per run"),
+                                 ("total-device-hours", "Device-hours in total")]),
     "cycle": ("Development cycle as", [("runs", "Runs"), ("development-hours", "Total hours")]),
     "power": ("Power drawn as", [("utilization", "Utilization"),
                                  ("measured-watts", "Measured power")]),
@@ -48,7 +50,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Hardware", ("mode:hardware", "count")),
     ("Duration", ("mode:duration", "mode:cycle")),
     ("Power", ("mode:power", "cpu-watts", "memory-gb")),
-    ("Location", ("mode:location", "pue")),
+    ("Location", ("mode:location", "basis", "facility", "pue")),
     ("Report", ("training-type",)),
 )
 
@@ -56,20 +58,35 @@ HINTS = {
     "hardware": "Type to search the catalog (names and aliases).",
     "watts": "Rated power of one device.",
     "count": "Devices working in parallel.",
-    "hours": "Wall-clock time of one run.",
-    "device-hours": "Total device time of one run.",
+    "hours": "Wall-clock time of one run, in hours or with a unit: 90 min, 36 h, 14 d, 2 w.",
+    "device-hours": "Device time of one run, all devices together (hours, or 14 d).",
+    "total-device-hours": "Device time of the whole project, all runs together, as a "
+                          "cluster's accounting or a bill gives it; runs only split it.",
     "runs": "Every run of the project, e.g. a hyper-parameter search.",
-    "development-hours": "Wall-clock hours of the whole project on these devices.",
+    "development-hours": "Wall-clock time of the whole project on these devices (hours, "
+                         "or 14 d).",
     "utilization": "Share of the rated power drawn on average, from 0 to 1.",
     "measured-watts": "Measured average power of one device.",
     "cpu-watts": "Host CPUs of the whole job; optional.",
     "memory-gb": "Host memory of the whole job; optional.",
     "region": "Carbon intensity and PUE published for the region.",
     "zone": "Electricity Maps zone id, a country name, or GLOBAL (world average).",
-    "intensity": "Grams of CO2e per kWh of electricity.",
-    "pue": "Leave empty for the value of the location (shown greyed).",
+    "intensity": "Grams of CO2e per kWh of electricity, on the basis chosen below.",
+    "basis": "One basis for the estimate and every comparison: Electricity Maps' life-cycle "
+             "or direct figure, or the provider's own (Google Cloud regions).",
+    "facility": "Automatic: the provider's data centre for a cloud region; elsewhere a "
+                "workstation for desktop GPUs and SoCs, else a data centre.",
+    "pue": "Leave empty for the value of the facility (shown greyed).",
     "training-type": "Reported in the model card.",
 }
+
+# Fields chosen from a list: name -> (value, text) of each option, from form_options.
+SELECTS: dict[str, Callable[[dict[str, Any]], list[tuple[str, str]]]] = {
+    "training-type": lambda o: [(t, t) for t in o["training_types"]],
+    "basis": lambda o: [(b["id"], b["label"]) for b in o["bases"]],
+    "facility": lambda o: [("", "Automatic")] + [(f, f) for f in o["facilities"]],
+}
+DURATIONS = ("hours", "device-hours", "total-device-hours", "development-hours")
 
 # Export buttons: (format, action, label); downloads by format: (file name, MIME type).
 EXPORTS = (
@@ -138,15 +155,16 @@ class _Form:
         value = self.defaults.get(name, "")
         if name == "region":
             return self.region(common, value)
-        if name == "training-type":
-            choices = "".join(_option(t, t, selected=t == value)
-                              for t in self.options["training_types"])
+        if name in SELECTS:
+            choices = "".join(_option(v, text, selected=v == value)
+                              for v, text in SELECTS[name](self.options))
             return f"<select{common}>{choices}</select>"
         lists = {"hardware": "mle-hardware-list", "zone": "mle-zone-list"}
         numeric = "numeric" if name in ("count", "runs") else "decimal"
+        text = name in lists or name in DURATIONS  # durations take a unit: "14 d"
         return (f'<input type="text"{common}'
                 + _attrs(value=value or None, list=lists.get(name),
-                         inputmode=None if name in lists else numeric,
+                         inputmode=None if text else numeric,
                          placeholder=self.placeholders.get(name),
                          data_optional=name in self.placeholders,
                          autocomplete="off", spellcheck="false")

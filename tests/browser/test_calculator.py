@@ -124,6 +124,16 @@ INPUT_CASES = [
      changed(development_hours="1000")),
     ("training-type", [("select", "training-type", "fine-tuning")],
      changed(training_type="fine-tuning")),
+    ("hours-with-a-unit", [("fill", "hours", "14 d")], changed(hours="14 d")),
+    ("total-device-hours", [("mode", "total-device-hours", ""),
+                            ("fill", "total-device-hours", "3,000"), ("fill", "runs", "500")],
+     changed(hours=None, total_device_hours="3,000", runs="500")),
+    ("zone-by-its-name", [("mode", "zone", ""), ("fill", "zone", "Quebec")],
+     changed(region=None, zone="Quebec")),
+    ("basis", [("select", "basis", "direct")], changed(basis="direct")),
+    ("provider-basis", [("select", "basis", "provider")], changed(basis="provider")),
+    ("facility", [("mode", "zone", ""), ("fill", "zone", "FR"), ("select", "facility", "hpc")],
+     changed(region=None, zone="FR", facility="hpc")),
 ]
 
 
@@ -345,24 +355,51 @@ HOSTILE_LINKS = [
     "?hardware=V100&hours=abc&zone=FR",
     "?hardware=V100&hours=1&hours=2&zone=FR",
     "?hardware=V100&hours=1&zone=FR&" + "&".join(f"x{i}=1" for i in range(40)),
+    "?hardware=A100-80G-SMX&count=4&hours=abc&zone=Quebec&basis=direct",
 ]
 
 
 @pytest.mark.parametrize("query", HOSTILE_LINKS)
-def test_a_bad_or_hostile_permalink_shows_a_message_and_the_example(
+def test_a_bad_or_hostile_permalink_keeps_its_valid_fields_and_marks_each_bad_one(
         calculator: Page, site_url: str, query: str) -> None:
     follow(calculator, site_url)
     follow(calculator, site_url + CALCULATOR + query)
     reply = json.loads(web.calculate_query(query))
     assert reply["ok"] is False
-    message = reply["errors"][0]["message"]
-    expect(calculator.locator("#form-error")).to_have_text(
-        f"This link could not be opened: {message}. The form shows the example inputs instead.")
-    expect_html(calculator, web.respond(DEFAULT)["html"], search="")
-    for name, value in DEFAULT.items():
-        expect(calculator.locator(f"#{name}")).to_have_value(value)
+    for error in reply["errors"]:  # every error at once, each where it belongs
+        if error["field"] == "form":
+            expect(calculator.locator("#form-error")).to_contain_text(
+                f"This link could not be opened: {error['message']}.")
+        else:
+            expect(calculator.locator(f"#{error['field']}-error")).to_have_text(
+                error["message"])
+            expect(calculator.locator(f"#{error['field']}")).to_have_attribute(
+                "aria-invalid", "true")
+    shown = reply.get("params", DEFAULT)  # the link's fields as given, or the example's
+    for name, value in shown.items():
+        if name != "region":  # a region list holds only the catalog's keys
+            expect(calculator.locator(f"#{name}")).to_have_value(value)
+    expect(calculator.locator("#mle-stale")).to_contain_text("this link")
+    expect_html(calculator, web.respond(DEFAULT)["html"], search=None)  # the example's
     assert calculator.locator("img[src=x], #mle-form script, #form-error *").count() == 0
     expect(calculator.locator("#mle-status")).to_have_attribute("data-state", "ready")
+    # the address bar keeps the link until the visitor changes something
+    assert calculator.evaluate("decodeURIComponent(location.search)") == query
+
+
+def test_a_permalink_with_one_bad_field_keeps_the_others_until_corrected(
+        calculator: Page, site_url: str) -> None:
+    query = "?hardware=A100-80G-SMX&count=4&hours=14%20d&zone=Quebec"
+    follow(calculator, site_url)
+    follow(calculator, site_url + CALCULATOR + query)
+    expect(calculator.locator("#hardware-error")).to_contain_text("did you mean")
+    for name, value in (("count", "4"), ("hours", "14 d"), ("zone", "Quebec")):
+        expect(calculator.locator(f"#{name}")).to_have_value(value)
+    expect(calculator.locator("#choose-zone")).to_be_checked()
+    calculator.fill("#hardware", "A100 80GB SXM")  # the visitor corrects the bad field
+    expect_result(calculator, {"hardware": "A100 80GB SXM", "count": "4", "hours": "14 d",
+                               "zone": "Quebec"})
+    expect(calculator.locator("#mle-stale")).to_be_hidden()
 
 
 def test_a_hostile_permalink_opened_directly(live: tuple[Page, Guard, BrowserContext],
@@ -371,10 +408,10 @@ def test_a_hostile_permalink_opened_directly(live: tuple[Page, Guard, BrowserCon
     query = "?hardware=V100&hours=1&zone=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"
     page = open_page(context, guard, site_url + CALCULATOR + query)
     wait_ready(page)
-    expect(page.locator("#form-error")).to_contain_text("This link could not be opened")
-    expect(page.locator("#form-error")).to_contain_text("<img src=x onerror=alert(1)>")
+    expect(page.locator("#zone-error")).to_contain_text("<img src=x onerror=alert(1)>")
+    expect(page.locator("#zone")).to_have_value("<img src=x onerror=alert(1)>")
     assert page.locator("img[src=x]").count() == 0
-    assert page.evaluate("location.search") == ""
+    assert page.evaluate("location.search") == query
     page.close()
     guard.check()
 
