@@ -76,7 +76,9 @@ PACKAGE_SOURCES = [
 PROVENANCE_DOCS: dict[str, tuple[str, str | None]] = {
     "source": ("Short citation of where the row's values come from (publisher, title, "
                "version).", None),
-    "source_url": ("URL of that source (datasheet, report, data set).", None),
+    "source_url": ("URL of that source (datasheet, report, data set); empty only for this "
+                   "project's own assumptions, whose source names their section of the "
+                   "Methodology page.", None),
     "source_year": ("Year of the data: for a yearly average the year it averages, else the "
                     "publication year.", None),
     "licence": ("SPDX id of the licence this row is distributed under here: the upstream "
@@ -167,9 +169,8 @@ DOCS: dict[str, TableDoc] = {
                                               "electricity, yearly average: the calculator's "
                                               "default.", G_PER_KWH),
             "intensity_direct_g_per_kwh": ("Direct (combustion only) carbon intensity, yearly "
-                                           "average (for GLOBAL, the same value as the "
-                                           "life-cycle column, as the upstream file gives "
-                                           "it).", G_PER_KWH),
+                                           "average; empty for GLOBAL, whose Ember figure is "
+                                           "life-cycle only.", G_PER_KWH),
             "carbon_free_pct": ("Share of carbon-free electricity; empty for GLOBAL.", "%"),
             "renewable_pct": ("Share of renewable electricity; empty for GLOBAL.", "%"),
             "data_origin": ("Electricity Maps' own 'Data source' column: how the zone's "
@@ -266,7 +267,12 @@ DOCS: dict[str, TableDoc] = {
             "region_id": ("Google Cloud region id.", None),
             "year": ("Year the values average.", None),
             "intensity_g_per_kwh": ("Google's published grid carbon intensity of the "
-                                    "region for the year.", G_PER_KWH),
+                                    "region for the year, on intensity_basis.", G_PER_KWH),
+            "intensity_basis": ("What Google published for the year: life-cycle (2019-2020, "
+                                "'Lifecycle grid carbon intensity') or operational (from "
+                                "2021, 'the average operational gross emissions per unit of "
+                                "energy from the grid'). A series or a change never spans "
+                                "the two.", None),
             "cfe_pct": ("Google's carbon-free energy share of the region for the year; "
                         "empty when not published.", "%"),
         },
@@ -350,6 +356,8 @@ def field(column: str, spec: TableSpec, doc: TableDoc) -> dict[str, Any]:
     required = {*spec.key, *spec.text, *spec.enums}
     if spec.provenance:
         required.update(PROVENANCE)
+        if spec.file == "constants.csv":  # project assumptions cite a page section instead
+            required.discard("source_url")
     if rule is not None:
         kind = "integer" if rule.integer else "number"
         constraints["minimum"] = _bound(rule.minimum, rule.integer)
@@ -384,7 +392,10 @@ def sources(frame: pd.DataFrame) -> list[dict[str, str]]:
                      f"{citations[0]}")
         years = sorted(set(group["source_year"]))  # text: describe, do not validate here
         version = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
-        result.append({"title": title, "path": str(url), "version": version})
+        entry = {"title": title, "version": version}
+        if url:  # a project assumption has no URL
+            entry["path"] = str(url)
+        result.append(entry)
     return result
 
 

@@ -45,7 +45,7 @@ GLOBAL_ZONE = "GLOBAL"
 # Citation cell is empty); the licence is the one Ember publishes its data under.
 EMBER_HOST = "ember-energy.org"
 EMBER_SOURCE = ("Ember, Global Electricity Review 2024: world electricity carbon "
-                "intensity 2023")
+                "intensity 2023 (life-cycle, CO2e over 100 years)")
 EMBER_ORIGIN = "Ember"
 EMBER_LICENCE = "CC-BY-4.0"
 CC_BY_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -208,7 +208,10 @@ def build_table(upstream: pd.DataFrame) -> pd.DataFrame:
                 "country": record[COL_COUNTRY],
                 "country_code": country_code(zone_id),
                 "intensity_lifecycle_g_per_kwh": record[COL_LIFECYCLE],
-                "intensity_direct_g_per_kwh": record[COL_DIRECT],
+                # Ember's figure is life-cycle only; the upstream row repeats it in
+                # the direct column, which is left empty here
+                "intensity_direct_g_per_kwh": "" if zone_id == GLOBAL_ZONE
+                else record[COL_DIRECT],
                 "carbon_free_pct": record[COL_CFE],
                 "renewable_pct": record[COL_RE],
                 "data_origin": origin,
@@ -231,7 +234,8 @@ def licence_note(upstream: pd.DataFrame, csv_name: str) -> str:
     global_row = f"""
 The `{GLOBAL_ZONE}` row is the exception, appended by the compiled file: it is not
 Electricity Maps data but Ember's 2023 world average, from its Global Electricity Review
-2024. Ember publishes its data under the Creative Commons Attribution 4.0 licence
+2024. Ember's figure is a life-cycle one (CO2e over 100 years, supply chain included), so
+the row has no direct figure: its direct column is empty. Ember publishes its data under the Creative Commons Attribution 4.0 licence
 (CC BY 4.0, <{CC_BY_URL}>);
 the row's `licence` column says `{EMBER_LICENCE}` and its `source_url` names the Ember page.
 """ if has_global else ""

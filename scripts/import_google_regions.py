@@ -6,8 +6,10 @@ year, 2019-2024): for every Google Cloud region, the yearly average grid carbon 
 (https://github.com/GoogleCloudPlatform/region-carbon-info).
 
 The headers differ between years: the intensity column is "Lifecycle grid carbon intensity
-(gCO2eq / kWh)" in 2019-2020 and "Grid carbon intensity (gCO2eq / kWh)" from 2021; both are
-read as ``intensity_g_per_kwh``. "Google CFE" is published as a fraction (0-1) and written
+(gCO2eq / kWh)" in 2019-2020 and "Grid carbon intensity (gCO2eq / kWh)" from 2021 (Google's
+README: "the average operational gross emissions per unit of energy from the grid"); both
+are read as ``intensity_g_per_kwh``, and ``intensity_basis`` says which it is
+(``life-cycle`` or ``operational``), so that no series or change mixes the two. "Google CFE" is published as a fraction (0-1) and written
 as a percentage (0-100) with exact decimal arithmetic. Intensities are copied as text,
 exactly as published. Same input, same output bytes.
 
@@ -36,17 +38,20 @@ YEAR_FILE = re.compile(r"(\d{4})\.csv")
 
 COL_REGION = "Google Cloud Region"
 COL_CFE = "Google CFE"
-# Accepted names of the intensity column, by the years that use them.
-INTENSITY_COLUMNS = [
-    "Grid carbon intensity (gCO2eq / kWh)",  # 2021-2024
-    "Lifecycle grid carbon intensity (gCO2eq / kWh)",  # 2019-2020
-]
+# Accepted names of the intensity column, by the years that use them, and the basis of
+# the figures under each.
+INTENSITY_BASES = {
+    "Grid carbon intensity (gCO2eq / kWh)": "operational",  # 2021-2024
+    "Lifecycle grid carbon intensity (gCO2eq / kWh)": "life-cycle",  # 2019-2020
+}
+INTENSITY_COLUMNS = list(INTENSITY_BASES)
 
 OUT_COLUMNS = [
     "provider",
     "region_id",
     "year",
     "intensity_g_per_kwh",
+    "intensity_basis",
     "cfe_pct",
     "source",
     "source_url",
@@ -157,6 +162,7 @@ def build_table(src_dir: Path) -> tuple[pd.DataFrame, dict[int, str]]:
                     "region_id": region_id,
                     "year": str(year),
                     "intensity_g_per_kwh": intensity,
+                    "intensity_basis": INTENSITY_BASES[intensity_col],
                     "cfe_pct": cfe_percent(cfe, cfe_is_percent, what),
                     "source": f"Google Cloud, region-carbon-info {year}",
                     "source_url": SOURCE_URL,

@@ -177,14 +177,15 @@ def test_importer_keeps_the_global_row_with_ember_as_its_source(tmp_path: Path) 
     assert list(rows) == ["CA-QC", "FR", "GLOBAL"]  # every upstream row, sorted by id
     world = rows["GLOBAL"]
     assert world["source"] == ("Ember, Global Electricity Review 2024: world electricity "
-                               "carbon intensity 2023")
+                               "carbon intensity 2023 (life-cycle, CO2e over 100 years)")
     assert world["source_url"] == EMBER_PAGE + "#global-power-sector-emissions"
     assert (world["source_year"], world["licence"], world["data_origin"]) == (
         "2023", "CC-BY-4.0", "Ember")
     assert (world["country"], world["zone_name"], world["country_code"]) == (
         "Global", "Global", "")
+    # Ember's figure is life-cycle only: the direct column, where upstream repeats it, is empty
     assert (world["intensity_lifecycle_g_per_kwh"], world["intensity_direct_g_per_kwh"]) == (
-        "480.0", "480.0")
+        "480.0", "")
     assert (world["carbon_free_pct"], world["renewable_pct"]) == ("", "")
     france = rows["FR"]
     assert (france["licence"], france["source_year"], france["intensity_lifecycle_g_per_kwh"]) \

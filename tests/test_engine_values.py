@@ -209,7 +209,8 @@ def test_equivalents_divide_by_their_factor() -> None:
     values = {eq.equivalent_id: eq.value for eq in result.equivalents}
     assert values["car_km"] == pytest.approx(1000)  # 175 kg / 0.175 kg per km
     assert values["tree_months"] == pytest.approx(175 / 0.917)
-    assert values["smartphone_charges"] == pytest.approx(175 / 0.0124)
+    # EPA 2024 revision: 0.019 kWh of electricity per full smartphone charge
+    assert values["smartphone_charges"] == pytest.approx(175 / 0.019)
     assert {row["equivalent_id"] for row in data_rows("equivalents.csv")} == set(values)
 
 

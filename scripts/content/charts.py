@@ -114,21 +114,31 @@ def chart_history(context: Context, regions: str) -> str:
     history = read_rows("intensity_history.csv")
     figure, axes = plt.subplots(figsize=(7, 3.2))
     summary = []
+    colours = {}
     for region in (r.strip() for r in regions.split(",")):
-        series = sorted((int(row["year"]), float(row["intensity_g_per_kwh"]))
-                        for row in history if row["region_id"] == region)
+        series = sorted((int(row["year"]), float(row["intensity_g_per_kwh"]),
+                         row["intensity_basis"]) for row in history if row["region_id"] == region)
         if not series:
             raise MarkerError(f"region {region!r} has no history")
-        axes.plot([y for y, _ in series], [v for _, v in series], marker="o", label=region)
-        summary.append(f"{region} {fmt.number(series[0][1])} in {series[0][0]}, "
-                       f"{fmt.number(series[-1][1])} in {series[-1][0]}")
+        # one line per basis: Google's life-cycle years (dashed) are not joined to its
+        # operational ones
+        for basis, style in (("operational", "-"), ("life-cycle", "--")):
+            points = [(y, v) for y, v, b in series if b == basis]
+            if points:
+                line, = axes.plot([y for y, _ in points], [v for _, v in points], style,
+                                  marker="o", color=colours.get(region),
+                                  label=region if region not in colours else None)
+                colours[region] = line.get_color()
+        summary.append(f"{region} {fmt.number(series[0][1])} in {series[0][0]} "
+                       f"({series[0][2]}), {fmt.number(series[-1][1])} in {series[-1][0]} "
+                       f"({series[-1][2]})")
     axes.set_ylabel("gCO2e/kWh")
     axes.legend(frameon=False, fontsize=8, ncols=2)
     alt = "Line chart of Google Cloud grid carbon intensity by year: " + "; ".join(summary) + "."
     caption = ("Grid carbon intensity of Google Cloud regions by year. Source: Google Cloud, "
-               "region-carbon-info (Apache-2.0). The 2019-2020 figures are labelled "
-               "life-cycle by Google and later years operational, so the series may break "
-               "in 2021.")
+               "region-carbon-info (Apache-2.0). Dashed: 2019-2020, which Google labels "
+               "life-cycle; solid: from 2021, operational. The two are not joined: they "
+               "are on different bases.")
     return _figure(context, "history", figure, alt, caption)
 
 

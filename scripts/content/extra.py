@@ -134,8 +134,9 @@ def share(context: Context, of: str = "carbon-free", **what: str) -> str:
     return fmt.percent(value)
 
 
-def _history(region: str) -> dict[int, float]:
-    series = {int(row["year"]): float(row["intensity_g_per_kwh"])
+def _history(region: str) -> dict[int, tuple[float, str]]:
+    """``year -> (intensity, basis)`` of a Google Cloud region."""
+    series = {int(row["year"]): (float(row["intensity_g_per_kwh"]), row["intensity_basis"])
               for row in read_rows("intensity_history.csv") if row["region_id"] == region}
     if not series:
         raise MarkerError(f"region {region!r} has no history in data/intensity_history.csv")
@@ -148,17 +149,22 @@ def history_value(context: Context, region: str, year: str, unit: str = "yes") -
     series = _history(region)
     if int(year) not in series:
         raise MarkerError(f"region {region!r} has no value for {year}")
-    return fmt.number(series[int(year)]) + (" gCO2e/kWh" if unit != "no" else "")
+    return fmt.number(series[int(year)][0]) + (" gCO2e/kWh" if unit != "no" else "")
 
 
 @renderer("history-change")
 def history_change(context: Context, region: str, start: str, end: str) -> str:
-    """The relative change of ``region``'s intensity between two years, signed."""
+    """The relative change of ``region``'s intensity between two years, signed; both
+    years must be on the same basis (Google's life-cycle 2019-2020 figures and its
+    operational ones from 2021 do not compare)."""
     series = _history(region)
     first, last = series.get(int(start)), series.get(int(end))
     if first is None or last is None:
         raise MarkerError(f"region {region!r} lacks {start} or {end}")
-    return _signed_percent(100.0 * (last - first) / first)
+    if first[1] != last[1]:
+        raise MarkerError(f"region {region!r}: {start} is {first[1]} and {end} is {last[1]}; "
+                          "a change must stay on one basis")
+    return _signed_percent(100.0 * (last[0] - first[0]) / first[0])
 
 
 @renderer("estimate-detail")

@@ -126,10 +126,12 @@ def published_estimates(context: Context) -> str:
 
 @renderer("region-history")
 def region_history(context: Context, regions: str) -> str:
-    """Google Cloud's yearly intensity series for the comma-separated ``regions``."""
+    """Google Cloud's yearly intensity series for the comma-separated ``regions``; each
+    year's column names the basis of Google's figures that year."""
     wanted = [r.strip() for r in regions.split(",") if r.strip()]
     history = read_rows("intensity_history.csv")
-    years = sorted({row["year"] for row in history})
+    bases = {row["year"]: row["intensity_basis"] for row in history}
+    years = sorted(bases)
     rows = []
     for region in wanted:
         series = {row["year"]: row["intensity_g_per_kwh"] for row in history
@@ -138,7 +140,7 @@ def region_history(context: Context, regions: str) -> str:
             raise MarkerError(f"region {region!r} has no history")
         rows.append([f"`gcp:{region}`", *[fmt.number(float(series[y])) if y in series else "-"
                                            for y in years]])
-    return markdown_table(["Region", *years], rows)
+    return markdown_table(["Region", *[f"{y} ({bases[y]})" for y in years]], rows)
 
 
 @renderer("data-table")
