@@ -235,8 +235,8 @@ def licence_note(upstream: pd.DataFrame, csv_name: str) -> str:
 The `{GLOBAL_ZONE}` row is the exception, appended by the compiled file: it is not
 Electricity Maps data but Ember's 2023 world average, from its Global Electricity Review
 2024. Ember's figure is a life-cycle one (CO2e over 100 years, supply chain included), so
-the row has no direct figure: its direct column is empty. Ember publishes its data under the Creative Commons Attribution 4.0 licence
-(CC BY 4.0, <{CC_BY_URL}>);
+the row has no direct figure: its direct column is empty. Ember publishes its data under
+the Creative Commons Attribution 4.0 licence (CC BY 4.0, <{CC_BY_URL}>);
 the row's `licence` column says `{EMBER_LICENCE}` and its `source_url` names the Ember page.
 """ if has_global else ""
     global_attribution = f"""

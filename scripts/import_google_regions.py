@@ -9,8 +9,9 @@ The headers differ between years: the intensity column is "Lifecycle grid carbon
 (gCO2eq / kWh)" in 2019-2020 and "Grid carbon intensity (gCO2eq / kWh)" from 2021 (Google's
 README: "the average operational gross emissions per unit of energy from the grid"); both
 are read as ``intensity_g_per_kwh``, and ``intensity_basis`` says which it is
-(``life-cycle`` or ``operational``), so that no series or change mixes the two. "Google CFE" is published as a fraction (0-1) and written
-as a percentage (0-100) with exact decimal arithmetic. Intensities are copied as text,
+(``life-cycle`` or ``operational``), so that no series or change mixes the two.
+"Google CFE" is published as a fraction (0-1) and written as a percentage (0-100) with
+exact decimal arithmetic. Intensities are copied as text,
 exactly as published. Same input, same output bytes.
 
 Usage::

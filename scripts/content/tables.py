@@ -158,9 +158,15 @@ def data_table(context: Context, file: str) -> str:
                    for row in rows)
     download = context.link(f"data/{file}")
     context.assets[f"data/{file}"] = path.read_bytes()
+    licence = ""
+    notice = DATA / f"LICENSE-{path.stem}.md"
+    if notice.exists():  # a table under its own licence (the ODbL) travels with its notice
+        context.assets[f"data/{notice.name}"] = notice.read_bytes()
+        link = escape(context.link(f"data/{notice.name}"))
+        licence = f' under its own licence: <a href="{link}">{escape(notice.name)}</a>'
     return (
         f'\n\n<div class="mle-data-table" data-table="{table_id}">\n'
-        f'<p><a href="{escape(download)}" download>Download {escape(file)}</a> '
+        f'<p><a href="{escape(download)}" download>Download {escape(file)}</a>{licence} '
         f'(<span class="mle-row-count" aria-live="polite">{len(rows):,} rows</span>)</p>\n'
         f'<label>Filter {escape(file)} <input type="search" class="mle-filter" '
         f'aria-controls="{table_id}"></label>\n'

@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -176,6 +177,26 @@ def test_runtime_files_are_those_pyodide_loads() -> None:
         assert f"./{name}" in exported, name
 
 
+def test_the_served_zone_table_has_its_licence_notice_beside_it(site_dir: Path) -> None:
+    assert (site_dir / "data" / "grid_zones.csv").exists()
+    notice = site_dir / "data" / "LICENSE-grid_zones.md"
+    assert notice.read_bytes() == (ROOT / "data" / "LICENSE-grid_zones.md").read_bytes()
+    page = (site_dir / "data" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../data/LICENSE-grid_zones.md"' in page
+
+
+def test_the_sdist_carries_the_zone_licence_notice(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "build", "--sdist", "--no-isolation",
+                           "--outdir", str(tmp_path), str(ROOT)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    (sdist,) = tmp_path.glob("ml_emissions-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {Path(name).relative_to(Path(name).parts[0]).as_posix()
+                 for name in archive.getnames() if len(Path(name).parts) > 1}
+    assert {"data/LICENSE-grid_zones.md", "calculator/ml_emissions/catalog.json"} <= names
+
+
 def test_a_missing_runtime_says_to_run_npm_ci(tmp_path: Path) -> None:
     with pytest.raises(PluginError, match=r"run 'npm ci'"):
         pyodide_runtime.runtime_files(tmp_path / "node_modules" / "pyodide")
@@ -191,6 +212,10 @@ def test_the_site_ships_the_runtime_and_the_wheel_only(site_dir: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         modules = {Path(name).name for name in archive.namelist()
                    if name.startswith("ml_emissions/")}
+        notice = archive.read("ml_emissions/LICENSE-grid_zones.md").decode("utf-8")
+    # the catalog holds Electricity Maps' zone data: its ODbL notice travels with it
+    assert notice == (ROOT / "data" / "LICENSE-grid_zones.md").read_text(encoding="utf-8")
+    assert "Open Database License (ODbL) 1.0" in notice
     package = ROOT / "calculator" / "ml_emissions"
     assert {p.name for p in package.glob("*.py")} | {"catalog.json", "py.typed"} <= modules
     page = (site_dir / "calculator" / "index.html").read_text(encoding="utf-8")
