@@ -11,8 +11,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TOOLS := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
+PDFLATEX := /usr/bin/pdflatex
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1  # silence MkDocs 1.x's banner in build logs
 
@@ -24,14 +27,24 @@ $(STAMP): requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# Command-line tools the tests run whose own pins clash with requirements-dev.txt
+# (cffconvert needs jsonschema < 4, frictionless >= 4.20): a virtual environment of their own.
+$(TOOLS_STAMP): requirements-tools.txt
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+	touch $(TOOLS_STAMP)
+
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
-$(CHROMIUM):
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here), and
+# pdflatex and bibtex to compile the LaTeX export as a paper would.
+$(CHROMIUM) $(PDFLATEX) &:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  texlive-latex-base
 
 site: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/mkdocs build --strict
@@ -61,11 +74,11 @@ check-data: $(STAMP)
 	$(PY) -m scripts.legacy_comparison --check
 	$(PY) -m scripts.build_datapackage --check
 
-test: lint typecheck $(NODE_STAMP) $(CHROMIUM)
+test: lint typecheck $(NODE_STAMP) $(TOOLS_STAMP) $(CHROMIUM) $(PDFLATEX)
 	$(PY) -m pytest
 
 bench: $(STAMP) $(NODE_STAMP)
 	$(PY) -m scripts.bench
 
 clean:
-	rm -rf $(VENV) node_modules build dist site .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) node_modules build dist site .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -267,3 +267,23 @@ def test_each_published_estimate_links_to_the_calculator_with_its_inputs() -> No
                     if row[column] and (key, row[column]) != ("count", "1")}  # 1: default
         expected["intensity"] = row["intensity_g_per_kwh"]
         assert numbers(params_from_query(query)) == numbers(expected), row["estimate_id"]
+
+
+def test_the_cite_box_cites_the_deployed_address_or_leaves_it_to_the_reader(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from scripts.content import cite
+    from scripts.content.markers import Context
+
+    context = Context(page_title="Location", page_url="factors/location/")
+    monkeypatch.setenv("SITE_URL", "https://example.org/emissions/")
+    deployed = cite.cite_box(context)
+    assert 'data-url="deployed"' in deployed
+    assert '<span class="mle-cite-url">https://example.org/emissions/factors/location/' \
+           "</span>" in deployed
+    monkeypatch.delenv("SITE_URL")
+    reader = cite.cite_box(context)
+    assert 'data-url="reader"' in reader  # cite.js writes the reader's address in
+    assert '<span class="mle-cite-url">/factors/location/</span>' in reader
+    for box in (deployed, reader):  # no build date passes for an access date
+        assert "<span class=\"mle-cite-accessed\"></span>" in box and "; accessed" not in box
+        assert "127.0.0.1" not in box

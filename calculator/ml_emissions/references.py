@@ -63,11 +63,13 @@ def source_reference(source: Source, key: str) -> Reference:
     citation = source.citation.strip().rstrip(". ")
     dated = citation if re.search(r"\b(19|20)\d\d\b", citation) else f"{citation}, {source.year}"
     text = f"{dated}." + (f" {source.url}" if source.url else "")
-    fields = [f"  title={{{{{latex_escape(citation)}}}}}", f"  year={{{source.year}}}"]
+    label = short_label(source)
+    fields = [f"  title={{{{{latex_escape(citation)}}}}}", f"  year={{{source.year}}}",
+              f"  key={{{latex_escape(label)}}}"]  # how BibTeX sorts an entry without author
     if source.url:
         fields.append(f"  howpublished={{\\url{{{_url(source.url)}}}}}")
     bibtex = f"@misc{{{key},\n" + ",\n".join(fields) + "\n}"
-    return Reference(key, short_label(source), text, bibtex)
+    return Reference(key, label, text, bibtex)
 
 
 def _key(source: Source, taken: set[str]) -> str:

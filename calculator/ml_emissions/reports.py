@@ -210,9 +210,17 @@ def _paragraph(est: Estimate, escape: Callable[[str], str], cite: Callable[[Sour
     where = (f"the {facility.operator} data centre" if facility.operator
              else f"the facility ({_FACILITY_WORDS[facility.kind]})")
     whole = "" if est.inputs.runs == 1 else " (the whole development cycle)"
+    host = []
+    if inp.cpu_watts:
+        host.append(f"{fmt.exact(inp.cpu_watts)} W of host CPUs")
+    if inp.memory_gb:
+        host.append(f"{fmt.exact(inp.memory_gb)} GB of host memory "
+                    f"({fmt.number(inp.memory_watts)} W{cite(inp.memory_w_per_gb_source)})")
+    with_host = f", with {' and '.join(host)}," if host else ""
     return (
-        f"Training used {d['hardware'].replace(' x ', times, 1)} ({d['power']}{power_cite}) "
-        f"for {d['duration']}, {d['device_hours']} in total{whole}, in {escape(d['location'])}. "
+        f"Training used {d['hardware'].replace(' x ', times, 1)} ({d['power']}{power_cite})"
+        f"{with_host} for {d['duration']}, {d['device_hours']} in total{whole}, "
+        f"in {d['location']}. "
         f"The electricity there has a carbon intensity of {d['intensity']} "
         f"({escape(est.inputs.location.intensity_basis)}"
         f"{cite(est.inputs.location.intensity_source)}), and {escape(where)} a power usage "

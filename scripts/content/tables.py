@@ -126,8 +126,8 @@ def published_estimates(context: Context) -> str:
 
 @renderer("region-history")
 def region_history(context: Context, regions: str) -> str:
-    """Google Cloud's yearly intensity series for the comma-separated ``regions``; each
-    year's column names the basis of Google's figures that year."""
+    """Google Cloud's yearly intensity series for the comma-separated ``regions``; a first
+    row names the basis of Google's figures each year."""
     wanted = [r.strip() for r in regions.split(",") if r.strip()]
     history = read_rows("intensity_history.csv")
     bases = {row["year"]: row["intensity_basis"] for row in history}
@@ -140,7 +140,8 @@ def region_history(context: Context, regions: str) -> str:
             raise MarkerError(f"region {region!r} has no history")
         rows.append([f"`gcp:{region}`", *[fmt.number(float(series[y])) if y in series else "-"
                                            for y in years]])
-    return markdown_table(["Region", *[f"{y} ({bases[y]})" for y in years]], rows)
+    basis_row = ["*Basis*", *[f"*{bases[y]}*" for y in years]]
+    return markdown_table(["Region", *years], [basis_row, *rows])
 
 
 @renderer("data-table")

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from ml_emissions import web
+from ml_emissions.citation import tool_bibtex
 from tests.browser.pages import (
     ROOT,
     Guard,
@@ -129,4 +130,45 @@ def test_a_published_estimate_opens_in_the_calculator(shared_context: BrowserCon
     page.wait_for_url("**/calculator/?*")
     wait_ready(page)
     expect_result(page, params)
+    page.close()
+
+
+# -- the cite box ---------------------------------------------------------------------------
+
+def _reader_date(page: Page) -> str:
+    return str(page.evaluate("""() => { const d = new Date();
+        const p = (n) => String(n).padStart(2, "0");
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`; }"""))
+
+
+def test_the_cite_box_gives_the_deployed_address_and_the_readers_date(
+        light_context: BrowserContext, guard: Guard, site_url: str) -> None:
+    # the tests build the site with SITE_URL, as a deploy does: that address is cited
+    page = open_page(light_context, guard, site_url + "factors/location/")
+    box = page.locator(".mle-cite pre").first
+    expect(box).to_contain_text(f"\\url{{{site_url}factors/location/}}")
+    expect(box).to_contain_text(f"; accessed {_reader_date(page)}}}")
+    tool = page.locator(".mle-cite pre").nth(1).inner_text()
+    assert tool == tool_bibtex()  # the same entry as `ml-emissions cite`
+    page.close()
+
+
+def test_without_a_deployed_address_the_cite_box_gives_the_readers(
+        light_context: BrowserContext, guard: Guard, site_url: str) -> None:
+    # the same page as a build without SITE_URL writes it (scripts/content/cite.py): the
+    # path only, which the page's script completes with the address the reader sees
+    page = guard.attach(light_context.new_page())
+
+    def as_undeployed(route: Route) -> None:
+        html = route.fetch().text()
+        html = html.replace('data-url="deployed"', 'data-url="reader"').replace(
+            f'<span class="mle-cite-url">{site_url}methodology/', '<span class="mle-cite-url">'
+            "/methodology/")
+        route.fulfill(body=html, content_type="text/html")
+
+    page.route(site_url + "methodology/", as_undeployed)
+    page.goto(site_url + "methodology/")
+    box = page.locator(".mle-cite pre").first
+    expect(box).to_contain_text(f"\\url{{{site_url}methodology/}}")
+    expect(box).to_contain_text(f"; accessed {_reader_date(page)}}}")
     page.close()

@@ -51,6 +51,11 @@ DESELECTED: dict[str, str] = {
     "tests/test_cli.py::test_python_m_and_console_script_run": (
         "starts 'python -m ml_emissions' and the ml-emissions script as subprocesses; "
         "Pyodide cannot start processes"),
+    "tests/test_paper_exports.py::test_the_latex_export_compiles_with_every_citation_": (
+        "runs pdflatex and bibtex in subprocesses; Pyodide cannot start processes (the "
+        "LaTeX text itself is tested here too)"),
+    "tests/test_paper_exports.py::test_citation_cff_is_valid_and_states_this_release": (
+        "runs cffconvert in a subprocess; Pyodide cannot start processes"),
     "tests/test_readme.py::test_console_example_runs[": (
         "runs each README console example through the installed ml-emissions script in a "
         "subprocess; Pyodide cannot start processes (the Python examples do run)"),
