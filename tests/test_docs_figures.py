@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import ml_emissions
 from ml_emissions import formatting as fmt
 from ml_emissions import load_catalog
 from ml_emissions.job import params_from_query
@@ -287,3 +288,21 @@ def test_the_cite_box_cites_the_deployed_address_or_leaves_it_to_the_reader(
     for box in (deployed, reader):  # no build date passes for an access date
         assert "<span class=\"mle-cite-accessed\"></span>" in box and "; accessed" not in box
         assert "127.0.0.1" not in box
+
+
+def test_file_links_copy_the_project_file_into_the_site() -> None:
+    from scripts.content import files
+    from scripts.content.markers import Context, MarkerError
+
+    context = Context(page_title="Data", page_url="data/")
+    link = files.file_link(context, file="data/LICENSE-grid_zones.md")
+    assert link == '<a href="../data/LICENSE-grid_zones.md"><code>data/LICENSE-grid_zones.md' \
+                   "</code></a>"
+    assert context.assets["data/LICENSE-grid_zones.md"] == (
+        ROOT / "data" / "LICENSE-grid_zones.md").read_bytes()
+    assert "examples/cli.sh" in files.file_link(context, file="docs/examples/cli.sh")
+    for outside in ("../shared/STYLE.md", "Makefile", "docs/examples/../../Makefile"):
+        with pytest.raises(MarkerError):
+            files.file_link(context, file=outside)
+    assert files.wheel_file(context, show="name") == (
+        f"ml_emissions-{ml_emissions.__version__}-py3-none-any.whl")

@@ -68,7 +68,14 @@ def parse_arguments(text: str) -> dict[str, str]:
 
 def render_markers(markdown: str, context: Context) -> str:
     """Replace every marker of ``markdown``; raise :class:`MarkerError` naming the marker."""
-    from scripts.content import charts, cite, extra, tables, values  # noqa: F401  (renderers)
+    from scripts.content import (  # noqa: F401  (renderers)
+        charts,
+        cite,
+        extra,
+        files,
+        tables,
+        values,
+    )
 
     def replace(match: re.Match[str]) -> str:
         name, raw = match.group(1), match.group(2)
