@@ -17,6 +17,7 @@ from .engine import Estimate, compare_regions, estimate
 from .errors import (
     ConflictingInputError,
     InputError,
+    InputErrors,
     MissingInputError,
     UnknownNameError,
     UnpublishedPowerError,
@@ -30,6 +31,7 @@ __all__ = [
     "ConflictingInputError",
     "Estimate",
     "InputError",
+    "InputErrors",
     "Job",
     "MissingInputError",
     "UnknownNameError",

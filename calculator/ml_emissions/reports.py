@@ -81,6 +81,19 @@ def _duration(est: Estimate) -> str:
     return per_run if job.runs == 1 else f"{per_run} x {runs}"
 
 
+def _duration_detail(est: Estimate) -> str:
+    """What the given duration means: the device-hours of the whole cycle, or, when
+    device-hours were given, the hours of one run they make."""
+    inp = est.inputs
+    if inp.duration_given == "hours":
+        return f"{fmt.exact(inp.device_hours)} device-hours"
+    devices = "device" if inp.count == 1 else "devices"
+    per_run = f"{fmt.exact(inp.hours_per_run)} h per run on {fmt.exact(inp.count)} {devices}"
+    if inp.duration_given == "device_hours" and inp.runs != 1:
+        return f"{per_run}; {fmt.exact(inp.device_hours)} device-hours in all"
+    return per_run
+
+
 def describe(est: Estimate) -> dict[str, str]:
     """Short phrases describing the estimate's inputs and results, shared by every format."""
     inp = est.inputs
@@ -92,11 +105,14 @@ def describe(est: Estimate) -> dict[str, str]:
         "hardware": f"{fmt.exact(inp.count)} x {inp.hardware_name}",
         "power": _power(est),
         "duration": _duration(est),
+        "duration_detail": _duration_detail(est),
         "device_hours": f"{fmt.exact(inp.device_hours)} device-hours",
         "location": location.label,
         "basis": basis_words(location.basis),
-        "intensity": f"{fmt.number(location.intensity_g_per_kwh)} gCO2e/kWh",
-        "intensity_source": location.intensity_basis if location.kind == "intensity"
+        "intensity": f"{_intensity(location.intensity_g_per_kwh, location.kind)} gCO2e/kWh",
+        # a custom figure has no source, and the provider's names its provider and year
+        "intensity_source": location.intensity_basis
+        if location.kind == "intensity" or location.basis == "provider"
         else f"{location.intensity_basis}; {_source_text(location.intensity_source)}",
         "facility": f"{facility.kind} ({reason})",
         "pue": fmt.number(facility.pue),
@@ -107,6 +123,11 @@ def describe(est: Estimate) -> dict[str, str]:
         "co2e": fmt.mass(est.co2e_kg),
         "co2e_range": f"{fmt.mass(est.co2e_low_kg)} to {fmt.mass(est.co2e_high_kg)}",
     }
+
+
+def _intensity(value: float, kind: str) -> str:
+    """An intensity: the user's own exactly, a data figure to three significant figures."""
+    return fmt.exact(value) if kind == "intensity" else fmt.number(value)
 
 
 def _source_text(source: Source) -> str:
@@ -162,7 +183,7 @@ def _text(est: Estimate) -> str:
     lines = [
         f"{TOOL_NAME} {__version__}: estimate",
         f"  Hardware      {d['hardware']} ({d['power']})",
-        f"  Duration      {d['duration']} ({d['device_hours']})",
+        f"  Duration      {d['duration']} ({d['duration_detail']})",
         f"  Location      {d['location']}",
         f"  Intensity     {d['intensity']} ({d['intensity_source']})",
         f"  Facility      {d['facility']}",
@@ -217,9 +238,10 @@ def _paragraph(est: Estimate, escape: Callable[[str], str], cite: Callable[[Sour
         host.append(f"{fmt.exact(inp.memory_gb)} GB of host memory "
                     f"({fmt.number(inp.memory_watts)} W{cite(inp.memory_w_per_gb_source)})")
     with_host = f", with {' and '.join(host)}," if host else ""
+    total = "" if inp.duration_given == "total_device_hours" else f", {d['device_hours']} in total"
     return (
         f"Training used {d['hardware'].replace(' x ', times, 1)} ({d['power']}{power_cite})"
-        f"{with_host} for {d['duration']}, {d['device_hours']} in total{whole}, "
+        f"{with_host} for {d['duration']}{total}{whole}, "
         f"in {d['location']}. "
         f"The electricity there has a carbon intensity of {d['intensity']} "
         f"({escape(est.inputs.location.intensity_basis)}"

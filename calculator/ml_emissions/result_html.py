@@ -93,7 +93,7 @@ def _inputs(est: Estimate, d: dict[str, str]) -> str:
         pue_text += f"; {facility.pue_note}"
     rows = [
         ("Hardware", f"{d['hardware']} ({d['power']})", inp.rated_watts_source),
-        ("Duration", f"{d['duration']} ({d['device_hours']})", None),
+        ("Duration", f"{d['duration']} ({d['duration_detail']})", None),
         ("Location", d["location"], None),
         ("Carbon intensity", f"{d['intensity']} ({inp.location.intensity_basis})",
          inp.location.intensity_source),

@@ -249,7 +249,7 @@ def estimate_table(context: Context, **params: str) -> str:
     d = describe(result)
     rows = [
         ["Hardware", f"{d['hardware']} ({d['power']})"],
-        ["Duration", f"{d['duration']} ({d['device_hours']})"],
+        ["Duration", f"{d['duration']} ({d['duration_detail']})"],
         ["Location", d["location"]],
         ["Carbon intensity", f"{d['intensity']} ({d['intensity_source']})"],
         ["Facility", d["facility"]],
