@@ -58,7 +58,7 @@ def test_model_card_emissions_are_in_grams(capsys: pytest.CaptureFixture[str]) -
         "co2_eq_emissions:",
         "  emissions: 2880",
         f'  source: "ML Emissions Calculator {__version__} (Lacoste et al. 2019, '
-        'arXiv:1910.09700)"',
+        'arXiv:1910.09700); location-based, life-cycle carbon intensity"',
         '  training_type: "fine-tuning"',
         '  geographical_location: "custom intensity 400 gCO2e/kWh"',
         '  hardware_used: "2 x custom device"',

@@ -309,7 +309,8 @@ def _model_card(est: Estimate) -> str:
     """Hugging Face's ``co2_eq_emissions`` model-card metadata (emissions in grams)."""
     grams = est.co2e_kg * 1000.0
     d = describe(est)
-    source = f"{TOOL_NAME} {__version__} (Lacoste et al. 2019, arXiv:1910.09700)"
+    source = (f"{TOOL_NAME} {__version__} (Lacoste et al. 2019, arXiv:1910.09700); "
+              f"location-based, {d['basis']} carbon intensity")
     return (
         "co2_eq_emissions:\n"
         f"  emissions: {_yaml_number(grams)}\n"
