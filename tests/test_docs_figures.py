@@ -306,3 +306,51 @@ def test_file_links_copy_the_project_file_into_the_site() -> None:
             files.file_link(context, file=outside)
     assert files.wheel_file(context, show="name") == (
         f"ml_emissions-{ml_emissions.__version__}-py3-none-any.whl")
+
+
+def test_the_input_limits_are_the_engines_own() -> None:
+    from ml_emissions import InputError, Job
+    from ml_emissions.errors import each_error
+
+    table = render_markers("<!-- data:input-limits -->", Context(page_url="methodology/"))
+
+    def allowed(**fields: object) -> str:
+        with pytest.raises(InputError) as raised:
+            Job(**{"watts": 100.0, "intensity": 100.0, **fields})  # type: ignore[arg-type]
+        return each_error(raised.value)[0].allowed
+
+    constants = {row["constant_id"]: float(row["value"]) for row in data_rows("constants.csv")}
+    too_high_pue = allowed(hours=1.0, pue=constants["max_pue"] + 1)
+    assert f"| `pue` | {too_high_pue} | `max_pue`, data/constants.csv |" in table
+    assert f"at most {constants['max_pue']:g}" in too_high_pue
+    too_high = allowed(hours=1.0, intensity=constants["max_intensity_g_per_kwh"] + 1)
+    assert f"| `intensity` | {too_high} |" in table
+    assert allowed(hours=1e-9) in table  # the shortest run the engine accepts
+    assert allowed(hours=1.0, count=0) in table
+    for name in ("count", "runs", "hours", "device-hours", "total-device-hours",
+                 "development-hours", "watts", "measured-watts", "cpu-watts", "memory-gb",
+                 "utilization"):
+        assert f"| `{name}` |" in table
+
+
+def test_the_facility_table_gives_each_facilitys_pue_and_its_type() -> None:
+    table = render_markers("<!-- data:facility-table -->", Context(page_url="factors/pue/"))
+    pue = {row["pue_id"]: row for row in data_rows("pue.csv")}
+    workstation = fmt.number(float(pue["workstation"]["pue"]))
+    assert f"| `workstation` | {workstation} | convention |" in table
+    unknown = fmt.number(float(pue["unknown"]["pue"]))
+    assert f"| `data-centre` | {unknown} | survey average |" in table
+    (hpc,) = [line for line in table.splitlines() if line.startswith("| `hpc`")]
+    assert f"| {unknown} |" in hpc and "no survey publishes" in hpc  # pue.csv has no hpc row
+    assert "hpc" not in pue
+    providers = {row["provider"] for row in data_rows("cloud_regions.csv")}
+    assert table.count("| `cloud`: ") == len(providers)
+    (azure,) = [line for line in table.splitlines() if "Microsoft Azure" in line]
+    assert f"| {fmt.number(float(pue['azure']['pue']))} | fleet-wide operating PUE |" in azure
+
+
+def test_the_hardware_table_shows_whole_computer_wall_power() -> None:
+    table = render_markers("<!-- data:hardware-table basis=system_wall -->",
+                           Context(page_url="factors/hardware/"))
+    wall = [row for row in data_rows("hardware.csv") if row["power_basis"] == "system_wall"]
+    assert wall and table.count("whole computer at the wall") == len(wall)

@@ -8,7 +8,7 @@ import pytest
 
 from ml_emissions import Job, estimate, render, web
 from ml_emissions.cli import main
-from ml_emissions.formatting import mass, number
+from ml_emissions.formatting import exact, mass
 from tests.conftest import zone_intensity
 
 
@@ -148,7 +148,7 @@ def test_form_options_give_what_an_empty_field_means() -> None:
     catalog = web.load_catalog()
     assert options["placeholders"] == {
         "count": "1", "runs": "1", "cpu-watts": "0", "memory-gb": "0",
-        "utilization": number(catalog.constant("default_utilization").value)}
+        "utilization": exact(catalog.constant("default_utilization").value)}
     assert set(options["placeholders"]) <= set(options["parameters"])
     assert options["training_types"] == ["pre-training", "fine-tuning"]
 

@@ -235,7 +235,7 @@ def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
         for field in fields(Job)
         if isinstance(field.default, int | float) and not isinstance(field.default, bool)
     }
-    placeholders["utilization"] = fmt.number(catalog.constant("default_utilization").value)
+    placeholders["utilization"] = fmt.exact(catalog.constant("default_utilization").value)
     return {
         "hardware": {label: items for label, items in hardware.items() if items},
         "providers": providers,

@@ -17,10 +17,12 @@ import sys
 from html import escape
 from urllib.parse import urlsplit
 
-from ml_emissions import Job, compare_regions, estimate
+from ml_emissions import InputError, Job, compare_regions, estimate
 from ml_emissions import formatting as fmt
 from ml_emissions.catalog import Hardware
 from ml_emissions.cli import main as cli_main
+from ml_emissions.errors import each_error
+from ml_emissions.facility import PUE_TYPE_WORDS, resolve_facility
 from ml_emissions.location import region_location
 from ml_emissions.reports import describe, describe_comparison, provider_figure_text
 from ml_emissions.resolve import resolve
@@ -233,6 +235,7 @@ def hardware_table(context: Context, names: str = "", basis: str = "", kind: str
     if not devices:
         raise MarkerError("hardware-table selects no device")
     labels = {"tdp": "rated (TDP)", "measured_average": "measured average",
+              "system_wall": "whole computer at the wall",
               "unpublished": "not published (give a measured power)"}
     rows = [[d.name, str(d.release_year), _power(d), labels[d.power_basis],
              fmt.number(d.fp16_tflops) if d.fp16_tflops else "-", _efficiency(d),
@@ -292,6 +295,80 @@ def job_regions(context: Context, provider: str, n: str = "5", **params: str) ->
     return markdown_table(["Rank", "Region", "Location", "gCO2e/kWh", "PUE", "CO2e"], rows)
 
 
+@renderer("facility-table")
+def facility_table(context: Context) -> str:
+    """The PUE the engine applies in each facility when the user gives none: in the
+    cloud, each provider's (a region's own where published); then a data centre of
+    unknown operator, an HPC centre and a workstation. Each with what the figure is
+    (``pue_type``), its source and, where a default stands in, why."""
+    catalog = context.catalog
+    rows = []
+    for provider in sorted(catalog.providers, key=lambda p: p.name):
+        regions = catalog.regions_of(provider.provider_id)
+        if not regions:
+            continue
+        # a region without a PUE of its own: the provider's figure (or the default)
+        region = next((r for r in regions if r.pue is None), regions[0])
+        facility = resolve_facility(catalog, "cloud", None, None, region)
+        rows.append((f"`cloud`: {provider.name}", facility))
+    for kind in ("data-centre", "hpc", "workstation"):
+        rows.append((f"`{kind}`", resolve_facility(catalog, kind, None, None, None)))
+    lines = [[where, fmt.number(f.pue), PUE_TYPE_WORDS[f.pue_type],
+              _link(f.pue_source.citation, f.pue_source.url), str(f.pue_source.year),
+              f.pue_note or "-"] for where, f in rows]
+    return markdown_table(["Facility", "PUE", "What the figure is", "Source", "Year",
+                           "Note"], lines)
+
+
+# (field, a value out of its range, what else the job needs, where the limit is set)
+_LIMIT_PROBES: tuple[tuple[str, object, dict[str, object], str], ...] = (
+    ("count", 0, {}, "engine"),
+    ("runs", 0, {}, "engine"),
+    ("hours", -1.0, {}, "engine"),
+    ("device_hours", -1.0, {"hours": None}, "engine"),
+    ("total_device_hours", -1.0, {"hours": None}, "engine"),
+    ("development_hours", -1.0, {}, "engine"),
+    ("watts", -1.0, {}, "engine"),
+    ("measured_watts", -1.0, {}, "engine"),
+    ("cpu_watts", -1.0, {}, "engine"),
+    ("memory_gb", -1.0, {}, "engine"),
+    ("utilization", -1.0, {}, "engine"),
+    ("pue", 0.0, {}, "max_pue"),
+    ("intensity", -1.0, {}, "max_intensity_g_per_kwh"),
+)
+_PROBE_JOB: dict[str, object] = {"watts": 100.0, "hours": 1.0, "intensity": 100.0}
+
+
+def _allowed(field: str, values: dict[str, object]) -> str:
+    """What the engine allows for ``field``, in its own words: the ``allowed`` phrase of
+    the error it raises for ``values``."""
+    try:
+        Job(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+    except InputError as error:
+        for single in each_error(error):
+            if single.field == field:
+                return single.allowed
+    raise MarkerError(f"input-limits: the engine accepts {values!r}; update the probe of "
+                      f"{field!r} in scripts/content/extra.py")
+
+
+@renderer("input-limits")
+def input_limits(context: Context) -> str:
+    """Every limit the engine puts on an input, in the words of its own error messages
+    (so the table cannot drift from ``job.py``), and where each limit is set: the engine
+    itself, or a constant of ``data/constants.csv``."""
+    rows = []
+    for field, bad, extra_values, origin in _LIMIT_PROBES:
+        allowed = _allowed(field, {**_PROBE_JOB, **extra_values, field: bad})
+        where = ("the engine (`job.py`)" if origin == "engine"
+                 else f"`{origin}`, data/constants.csv")
+        rows.append([f"`{field.replace('_', '-')}`", allowed, where])
+    shortest = _allowed("hours", {**_PROBE_JOB, "hours": 1e-12})
+    rows.append(["one run (`hours`, or device-hours per device)", shortest,
+                 "the engine (`job.py`)"])
+    return markdown_table(["Input", "Allowed", "Set by"], rows)
+
+
 # -- examples and their output ------------------------------------------------------
 
 
@@ -335,9 +412,11 @@ __all__ = [
     "estimate_detail",
     "estimate_table",
     "example_output",
+    "facility_table",
     "hardware_table",
     "history_change",
     "history_value",
+    "input_limits",
     "job_regions",
     "legacy_comparison",
     "percent",
