@@ -13,11 +13,12 @@ from html import escape
 
 import pytest
 
-from ml_emissions import InputError, InputErrors, Job, estimate, render, web
+from ml_emissions import InputError, InputErrors, Job, estimate, load_catalog, render, web
 from ml_emissions import formatting as fmt
 from ml_emissions.engine import Estimate
 from ml_emissions.job import BASES
 from ml_emissions.reports import describe, describe_comparison
+from ml_emissions.resolve import job_from_params
 from tests.conftest import data_rows, pue_row, region_row
 
 GCP_PUE = float(pue_row("gcp")["pue"])  # Google's fleet-wide PUE, data/pue.csv
@@ -270,13 +271,15 @@ def test_durations_with_units(text: str, hours: float) -> None:
 
 
 def test_every_field_error_at_once_with_the_value_as_typed() -> None:
-    with pytest.raises(InputErrors) as info:
-        estimate(Job.from_params({"hardware": "A100-80G-SMX", "count": "0",
-                                  "hours": "14 fortnights", "zone": "Atlantis"}))
+    params = {"hardware": "A100-80G-SMX", "count": "0", "hours": "14 fortnights",
+              "zone": "Atlantis"}
+    with pytest.raises(InputErrors) as info:  # the Job's own checks and its names
+        job_from_params(params, load_catalog())
     fields = [error.field for error in info.value.errors]
-    assert fields == ["count", "hours"]  # the Job's own checks first
-    assert info.value.errors[1].value == "14 fortnights"
-    # names are checked with the numbers once those are valid: all at once again
+    assert fields == ["hardware", "count", "hours", "zone"]  # in the order of the form
+    assert info.value.errors[2].value == "14 fortnights"
+    assert "did you mean 'NVIDIA A100 SXM4 80GB'" in str(info.value)
+    # names are checked again once the numbers are valid: all at once there too
     with pytest.raises(InputErrors) as names:
         estimate(Job.from_params({"hardware": "A100-80G-SMX", "hours": "2",
                                   "zone": "Atlantis"}))

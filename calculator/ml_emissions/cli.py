@@ -20,9 +20,10 @@ from .citation import PAPER_BIBTEX, tool_bibtex
 from .engine import estimate
 from .errors import InputError
 from .facility import PUE_TYPE_WORDS, resolve_facility
-from .job import PARAMETERS, TRAINING_TYPES, Job, params_from_query
+from .job import PARAMETERS, TRAINING_TYPES, params_from_query
 from .location import region_location
 from .reports import FORMATS, render
+from .resolve import job_from_params
 
 __all__ = ["main"]
 
@@ -79,7 +80,8 @@ def _cmd_estimate(args: argparse.Namespace) -> str:
         value = getattr(args, field)
         if value is not None:
             params[field.replace("_", "-")] = value
-    return render(estimate(Job.from_params(params)), args.format)
+    catalog = load_catalog()
+    return render(estimate(job_from_params(params, catalog), catalog), args.format)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -15,15 +15,16 @@ Every unknown name and every impossible combination is reported at once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .catalog import Catalog, Hardware, Region, Source
-from .errors import ErrorCollector, InputError, UnpublishedPowerError
+from .errors import ErrorCollector, InputError, UnpublishedPowerError, each_error
 from .facility import Facility, resolve_facility
-from .job import Job
+from .job import PARAMETERS, Job
 from .location import CUSTOM_SOURCE, Location, custom_location, region_location, zone_location
 
-__all__ = ["Location", "ResolvedInputs", "resolve", "resolve_location"]
+__all__ = ["Location", "ResolvedInputs", "job_from_params", "resolve", "resolve_location"]
 
 
 @dataclass(frozen=True)
@@ -149,3 +150,27 @@ def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
         facility=resolve_facility(catalog, job.facility, job.pue, device, region),
         location=location,
     )
+
+
+_NAME_LOOKUPS = {"hardware": "find_hardware", "region": "find_region", "zone": "find_zone"}
+
+
+def job_from_params(params: Mapping[str, str], catalog: Catalog) -> Job:
+    """:meth:`Job.from_params` that reports unknown catalog names together with the other
+    invalid fields: when the job itself is invalid, the names it holds (hardware, region,
+    zone) are looked up too, so that every error is known at once."""
+    try:
+        return Job.from_params(params)
+    except InputError as error:
+        errors = ErrorCollector()
+        errors.errors.extend(each_error(error))
+        for key, text in params.items():
+            lookup = _NAME_LOOKUPS.get(key)
+            if lookup is None or key in errors.fields() or not isinstance(text, str):
+                continue
+            with errors.check():
+                getattr(catalog, lookup)(text, key)
+        order = {name: index for index, name in enumerate(PARAMETERS)}
+        errors.errors.sort(key=lambda e: order.get(e.field, -1))  # unknown keys first
+        errors.raise_any()
+        raise

@@ -20,6 +20,7 @@ from .errors import InputError, UnpublishedPowerError, each_error
 from .job import BASES, FACILITIES, PARAMETERS, TRAINING_TYPES, Job, params_from_query
 from .location import basis_words
 from .reports import FORMATS, describe, render
+from .resolve import job_from_params
 from .result_html import estimate_html
 
 __all__ = [
@@ -117,7 +118,7 @@ def respond(params: dict[str, str], catalog: Catalog | None = None, *,
     """
     catalog = catalog or load_catalog()
     try:
-        job = Job.from_params(params)
+        job = job_from_params(params, catalog)
         est = estimate(job, catalog)
     except InputError as error:
         return {"ok": False, "errors": [_field_error(e) for e in each_error(error)],
