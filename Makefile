@@ -54,31 +54,31 @@ serve: site
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory site
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check calculator scripts tests
+	$(VENV)/bin/ruff check calculator pipeline sitebuild bench tests
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy --strict calculator/ml_emissions
 
 data: $(STAMP)
 ifdef UPSTREAM
-	$(PY) scripts/import_electricitymaps.py $(UPSTREAM)/electricitymaps/yearly_2024.csv
-	$(PY) scripts/import_google_regions.py $(UPSTREAM)/google-region-carbon-info
-	$(PY) -m scripts.import_mlco2_regions $(UPSTREAM)/mlco2-impact/impact.csv
+	$(PY) -m pipeline.importers.electricitymaps $(UPSTREAM)/electricitymaps/yearly_2024.csv
+	$(PY) -m pipeline.importers.google_regions $(UPSTREAM)/google-region-carbon-info
+	$(PY) -m pipeline.importers.mlco2_regions $(UPSTREAM)/mlco2-impact/impact.csv
 endif
-	$(PY) -m scripts.build_catalog
-	$(PY) -m scripts.legacy_comparison --write
-	$(PY) -m scripts.build_datapackage
+	$(PY) -m pipeline.build_catalog
+	$(PY) -m pipeline.legacy_comparison --write
+	$(PY) -m pipeline.build_datapackage
 
 check-data: $(STAMP)
-	$(PY) -m scripts.build_catalog --check
-	$(PY) -m scripts.legacy_comparison --check
-	$(PY) -m scripts.build_datapackage --check
+	$(PY) -m pipeline.build_catalog --check
+	$(PY) -m pipeline.legacy_comparison --check
+	$(PY) -m pipeline.build_datapackage --check
 
 test: lint typecheck $(NODE_STAMP) $(TOOLS_STAMP) $(CHROMIUM) $(PDFLATEX)
 	$(PY) -m pytest
 
 bench: $(STAMP) $(NODE_STAMP)
-	$(PY) -m scripts.bench
+	$(PY) -m bench.bench
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules build dist site .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,12 +1,22 @@
 """Shared helpers: read the curated tables directly (csv module), independently of the
-pipeline and the engine, so tests compare the engine against the data by hand."""
+pipeline and the engine, so tests compare the engine against the data by hand; and the
+site, built once with ``mkdocs build --strict`` and served on 127.0.0.1, for the site and
+browser tests."""
 
 from __future__ import annotations
 
 import csv
+import functools
+import os
 import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from functools import cache
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +65,40 @@ def set_cell(path: Path, line: int, column: str, value: str) -> None:
     rows[line - 1][rows[0].index(column)] = value
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def _server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """An http.server on a free port of 127.0.0.1 and the directory it serves."""
+    directory = tmp_path_factory.mktemp("site")
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield directory, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_dir(_server: tuple[Path, str]) -> Path:
+    """The site, built by ``mkdocs build --strict`` for the URL it is served at (Material's
+    instant navigation needs ``site_url`` to match the origin)."""
+    directory, url = _server
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    done = subprocess.run([str(mkdocs), "build", "--strict", "--site-dir", str(directory)],
+                          cwd=ROOT, capture_output=True, text=True, check=False,
+                          env={**os.environ, "SITE_URL": url})
+    assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stderr}"
+    return directory
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir: Path, _server: tuple[Path, str]) -> str:
+    """The root URL of the built site."""
+    return _server[1]

@@ -1,7 +1,7 @@
 """The compiled catalog: hardware, grid zones, cloud regions, PUE, equivalents, constants.
 
 The catalog is ``catalog.json`` in this package, compiled from ``data/*.csv`` by
-``scripts/build_catalog.py``; every row keeps its source, year and licence. It is read
+``pipeline/build_catalog.py``; every row keeps its source, year and licence. It is read
 once through :mod:`importlib.resources` and then looked up by name.
 """
 

@@ -12,7 +12,7 @@
 // becomes Python source.
 //
 // With a snapshotURL (the gzipped memory of a Pyodide that has imported the engine,
-// made at build time by scripts/hooks/calculator_wheel.py), Pyodide restores that memory
+// made at build time by sitebuild/hooks/calculator_wheel.py), Pyodide restores that memory
 // instead of starting Python and importing the engine: several seconds less.
 
 let receiveInit;

@@ -1,4 +1,4 @@
-// Fills the "Cite this page" boxes (scripts/content/cite.py): the date the reader
+// Fills the "Cite this page" boxes (sitebuild/renderers/cite.py): the date the reader
 // accesses the page, from the reader's clock, and, when the build was given no deployed
 // address, the address the reader sees. Bound through Material's document$, so it runs
 // after instant navigation too.

@@ -155,7 +155,7 @@ def test_the_cite_box_gives_the_deployed_address_and_the_readers_date(
 
 def test_without_a_deployed_address_the_cite_box_gives_the_readers(
         light_context: BrowserContext, guard: Guard, site_url: str) -> None:
-    # the same page as a build without SITE_URL writes it (scripts/content/cite.py): the
+    # the same page as a build without SITE_URL writes it (sitebuild/renderers/cite.py): the
     # path only, which the page's script completes with the address the reader sees
     page = guard.attach(light_context.new_page())
 

@@ -26,37 +26,28 @@ SUMMARY_PREFIX = "pyodide-pytest-summary: "
 
 # Everything the Pyodide run leaves out, and why. Paths are relative to the repository.
 IGNORED_PATHS: dict[str, str] = {
-    # Whole modules and directories, not collected: they test build-time tooling or drive
+    # Whole rooms of the test suite, not collected: they test build-time tooling or drive
     # other programs, and cannot even be imported in Pyodide or need processes throughout.
-    "tests/test_data_pipeline.py": (
-        "tests the data pipeline (scripts/), which needs pandas: no part of the engine, no "
-        "pure-Python wheel; the pipeline runs at build time, in CPython"),
-    "tests/test_datapackage.py": (
-        "tests data/datapackage.json with frictionless and scripts/ (pandas): build-time "
-        "tooling, no part of the engine"),
-    "tests/test_legacy.py": (
-        "tests the importer of the original calculator's regions (scripts/, pandas): "
-        "build-time tooling, no part of the engine"),
-    "tests/test_docs_figures.py": (
-        "tests the site's build-time content renderer (scripts/content/, whose charts need "
-        "matplotlib): no part of the engine"),
-    "tests/test_docs_examples.py": (
-        "runs docs/examples/ with sys.executable and the ml-emissions script in "
-        "subprocesses, which Pyodide cannot start; its other tests check the docs pages"),
+    "tests/pipeline": (
+        "tests the data pipeline (pipeline/: pandas, frictionless): build-time tooling, no "
+        "part of the engine or its pure-Python wheel"),
+    "tests/site": (
+        "tests the site build (sitebuild/: MkDocs, matplotlib) and runs docs/examples/ in "
+        "subprocesses, which Pyodide cannot start: no part of the engine"),
     "tests/pyodide": "this harness itself: it starts Node and Pyodide from CPython",
     "tests/browser": "drives Chromium through Playwright from CPython",
 }
 DESELECTED: dict[str, str] = {
     # Node-id prefixes of single tests, collected and then deselected:
-    "tests/test_cli.py::test_python_m_and_console_script_run": (
+    "tests/engine/test_cli.py::test_python_m_and_console_script_run": (
         "starts 'python -m ml_emissions' and the ml-emissions script as subprocesses; "
         "Pyodide cannot start processes"),
-    "tests/test_paper_exports.py::test_the_latex_export_compiles_with_every_citation_": (
+    "tests/engine/test_paper_exports.py::test_the_latex_export_compiles_with_every_citation_": (
         "runs pdflatex and bibtex in subprocesses; Pyodide cannot start processes (the "
         "LaTeX text itself is tested here too)"),
-    "tests/test_paper_exports.py::test_citation_cff_is_valid_and_states_this_release": (
+    "tests/engine/test_paper_exports.py::test_citation_cff_is_valid_and_states_this_release": (
         "runs cffconvert in a subprocess; Pyodide cannot start processes"),
-    "tests/test_readme.py::test_console_example_runs[": (
+    "tests/engine/test_readme.py::test_console_example_runs[": (
         "runs each README console example through the installed ml-emissions script in a "
         "subprocess; Pyodide cannot start processes (the Python examples do run)"),
 }

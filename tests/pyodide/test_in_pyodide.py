@@ -1,7 +1,7 @@
 """The engine inside the real Pyodide runtime, under Node: the page's runtime.
 
 The npm package ``pyodide`` (node_modules/pyodide, Python 3.14) runs the ml_emissions
-wheel that ``scripts/build_wheel.py`` builds. Inside it, the engine's own tests pass
+wheel that ``sitebuild/build_wheel.py`` builds. Inside it, the engine's own tests pass
 (``run_in_pyodide.mjs pytest``; what is left out, and why, is listed in
 ``in_pyodide_plugin.py``), and ``web.respond`` gives exactly CPython's replies for the
 cases below and for every device, cloud region and grid zone of the catalog
@@ -32,7 +32,7 @@ import pytest
 import ml_emissions
 from ml_emissions import load_catalog, web
 from ml_emissions.catalog import Hardware
-from scripts.build_wheel import build_wheel
+from sitebuild.build_wheel import build_wheel
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

@@ -1,0 +1,177 @@
+"""Tables rendered from the data: ``<!-- data:NAME ... -->`` for ranked zones and regions,
+PUE values, equivalents, constants, published estimates, and whole data tables."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlencode
+
+from ml_emissions import Job, estimate
+from ml_emissions import formatting as fmt
+from ml_emissions.location import region_location
+from sitebuild.renderers.markers import Context, MarkerError, renderer
+from sitebuild.renderers.values import DATA, read_rows
+
+KG_PER_UNIT = {"kg": 1.0, "t": 1000.0, "lb": 0.45359237}  # 1 lb = 0.45359237 kg exactly
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown pipe table (cells escaped for ``|``), surrounded by blank lines."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n\n" + "\n".join(lines) + "\n\n"
+
+
+def _link(text: str, url: str) -> str:
+    return f"[{text}]({url})" if url else text
+
+
+def _order(order: str) -> bool:
+    if order not in ("cleanest", "dirtiest"):
+        raise MarkerError(f"order={order!r}: expected cleanest or dirtiest")
+    return order == "dirtiest"
+
+
+@renderer("zones-ranked")
+def zones_ranked(context: Context, order: str = "cleanest", n: str = "10",
+                 level: str = "all") -> str:
+    """The ``n`` cleanest or dirtiest grid zones (``level=country`` for countries only);
+    the world average (GLOBAL) is no grid zone and is never ranked."""
+    zones = [z for z in context.catalog.zones if not z.is_world_average
+             and (level == "all" or (level == "country" and z.zone_id == z.country_code))]
+    zones.sort(key=lambda z: z.intensity_lifecycle_g_per_kwh, reverse=_order(order))
+    rows = [[z.zone_id, z.zone_name, z.country,
+             fmt.number(z.intensity_lifecycle_g_per_kwh),
+             "-" if z.intensity_direct_g_per_kwh is None
+             else fmt.number(z.intensity_direct_g_per_kwh),
+             str(z.source.year)] for z in zones[: int(n)]]
+    return markdown_table(["Zone", "Name", "Country", "Life-cycle gCO2e/kWh",
+                           "Direct gCO2e/kWh", "Year"], rows)
+
+
+@renderer("regions-ranked")
+def regions_ranked(context: Context, order: str = "cleanest", n: str = "10",
+                   provider: str = "", basis: str = "life-cycle") -> str:
+    """The ``n`` cleanest or dirtiest cloud regions (of one ``provider`` if given), by the
+    intensity the engine uses for each on ``basis`` (default life-cycle; on the provider
+    basis, only regions whose provider publishes its own figure)."""
+    catalog = context.catalog
+    regions = [r for r in catalog.regions if not provider or r.provider == provider]
+    if not regions:
+        raise MarkerError(f"provider={provider!r} has no regions")
+    located = sorted(((region_location(catalog, r, basis), r) for r in regions
+                      if basis != "provider" or r.provider_intensity_g_per_kwh is not None),
+                     key=lambda pair: (pair[0].intensity_g_per_kwh, pair[1].key),
+                     reverse=_order(order))
+    rows = [[f"`{r.key}`", r.display_name, r.zone_id, fmt.number(loc.intensity_g_per_kwh),
+             loc.intensity_basis] for loc, r in located[: int(n)]]
+    return markdown_table(["Region", "Location", "Grid zone", "gCO2e/kWh", "Basis"], rows)
+
+
+@renderer("pue-table")
+def pue_table(context: Context) -> str:
+    """Every PUE value of data/pue.csv with its source."""
+    rows = [[f"`{p.pue_id}`", p.scope, fmt.number(p.pue),
+             _link(p.source.citation, p.source.url), str(p.source.year)]
+            for p in sorted(context.catalog.pue, key=lambda p: (p.scope, p.pue))]
+    return markdown_table(["Id", "Scope", "PUE", "Source", "Year"], rows)
+
+
+@renderer("equivalents-table")
+def equivalents_table(context: Context) -> str:
+    """Every equivalence factor with its source."""
+    rows = []
+    for eq in context.catalog.equivalents:
+        basis = "kg CO2e" if eq.basis == "co2e_kg" else "kWh"
+        rows.append([eq.label, f"{fmt.number(eq.amount_per_unit)} {basis} per {eq.unit}",
+                     _link(eq.source.citation, eq.source.url), str(eq.source.year)])
+    return markdown_table(["Equivalent", "Factor", "Source", "Year"], rows)
+
+
+@renderer("constants-table")
+def constants_table(context: Context) -> str:
+    """Every model constant and assumption with its source."""
+    rows = [[f"`{c.constant_id}`", fmt.number(c.value), c.unit, c.note,
+             _link(c.source.citation, c.source.url)] for c in context.catalog.constants]
+    return markdown_table(["Constant", "Value", "Unit", "Meaning", "Source"], rows)
+
+
+@renderer("published-estimates")
+def published_estimates(context: Context) -> str:
+    """Each published estimate of data/published_estimates.csv beside the engine's result."""
+    rows = []
+    for row in read_rows("published_estimates.csv"):
+        params = {key.replace("_", "-"): row[key] for key in
+                  ("hardware", "watts", "count", "hours", "device_hours", "pue")
+                  if row[key]}
+        params["intensity"] = row["intensity_g_per_kwh"]
+        result = estimate(Job.from_params(params), context.catalog)
+        published_kg = float(row["published_co2e"]) * KG_PER_UNIT[row["published_co2e_unit"]]
+        inputs = ", ".join(f"{k} {v}" for k, v in params.items())
+        rows.append([
+            _link(row["publication"], row["source_url"]), row["location_in_publication"],
+            row["model"], inputs,
+            f"{fmt.energy(float(row['published_energy_kwh']))}, {fmt.mass(published_kg)}",
+            f"{fmt.energy(result.energy_kwh)}, {fmt.mass(result.co2e_kg)}",
+            f"{result.co2e_kg / published_kg:.3f}",
+            # the same inputs as a permalink (MkDocs keeps the query of a page link)
+            f"[Open {row['model']}](calculator.md?{urlencode(result.job.to_params())})",
+        ])
+    return markdown_table(["Publication", "Where", "Model", "Inputs", "Published",
+                           "This engine", "Ratio (CO2e)", "In the calculator"], rows)
+
+
+@renderer("region-history")
+def region_history(context: Context, regions: str) -> str:
+    """Google Cloud's yearly intensity series for the comma-separated ``regions``; a first
+    row names the basis of Google's figures each year."""
+    wanted = [r.strip() for r in regions.split(",") if r.strip()]
+    history = read_rows("intensity_history.csv")
+    bases = {row["year"]: row["intensity_basis"] for row in history}
+    years = sorted(bases)
+    rows = []
+    for region in wanted:
+        series = {row["year"]: row["intensity_g_per_kwh"] for row in history
+                  if row["region_id"] == region}
+        if not series:
+            raise MarkerError(f"region {region!r} has no history")
+        rows.append([f"`gcp:{region}`", *[fmt.number(float(series[y])) if y in series else "-"
+                                           for y in years]])
+    basis_row = ["*Basis*", *[f"*{bases[y]}*" for y in years]]
+    return markdown_table(["Region", *years], [basis_row, *rows])
+
+
+@renderer("data-table")
+def data_table(context: Context, file: str) -> str:
+    """A whole CSV of data/ as a searchable, sortable HTML table with a download link."""
+    path = DATA / file
+    if not path.exists() or path.suffix != ".csv":
+        raise MarkerError(f"file={file!r} is not a CSV of data/")
+    rows = read_rows(file)
+    header = list(rows[0]) if rows else []
+    table_id = "table-" + file.removesuffix(".csv").replace("_", "-")
+    head = "".join(f'<th scope="col"><button type="button" class="mle-sort">{escape(h)}'
+                   "</button></th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{escape(row[h])}</td>" for h in header) + "</tr>"
+                   for row in rows)
+    download = context.link(f"data/{file}")
+    context.assets[f"data/{file}"] = path.read_bytes()
+    licence = ""
+    notice = DATA / f"LICENSE-{path.stem}.md"
+    if notice.exists():  # a table under its own licence (the ODbL) travels with its notice
+        context.assets[f"data/{notice.name}"] = notice.read_bytes()
+        link = escape(context.link(f"data/{notice.name}"))
+        licence = f' under its own licence: <a href="{link}">{escape(notice.name)}</a>'
+    return (
+        f'\n\n<div class="mle-data-table" data-table="{table_id}">\n'
+        f'<p><a href="{escape(download)}" download>Download {escape(file)}</a>{licence} '
+        f'(<span class="mle-row-count" aria-live="polite">{len(rows):,} rows</span>)</p>\n'
+        f'<label>Filter {escape(file)} <input type="search" class="mle-filter" '
+        f'aria-controls="{table_id}"></label>\n'
+        f'<div class="mle-scroll"><table id="{table_id}" class="mle-sortable">'
+        f"<caption>{escape(file)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></div>\n</div>\n\n"
+    )

@@ -1,0 +1,240 @@
+"""The MkDocs hooks of sitebuild/hooks/: markers, the rendered form, the shipped runtime."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tarfile
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+import ml_emissions
+from ml_emissions import web
+from sitebuild.hooks import calculator_page
+from sitebuild.hooks import npm_assets as pyodide_runtime
+from tests.browser.pages import ROOT
+
+PYODIDE_PACKAGE = ROOT / "node_modules" / "pyodide"
+
+
+class _Elements(HTMLParser):
+    """Every start tag of an HTML text, with its attributes."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.tags
+                if t == tag and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+
+
+@pytest.fixture(scope="module")
+def form() -> _Elements:
+    reply = web.respond(web.DEFAULT_PARAMS)
+    html = calculator_page._Form(web.form_options(), reply).render("pyodide/", "wheels/x.whl")
+    return _Elements(html)
+
+
+# -- markers -------------------------------------------------------------------------------
+
+def test_markers_are_replaced_by_their_renderers() -> None:
+    html = "<p>a</p>\n<!-- calculator:form -->\n<p>b</p><!--calculator:result-->"
+    out = calculator_page.replace_markers(
+        html, {"form": lambda: "<form></form>", "result": lambda: "<div>r</div>"}, "x.md")
+    assert out == "<p>a</p>\n<form></form>\n<p>b</p><div>r</div>"
+
+
+@pytest.mark.parametrize("marker", ["<!-- calculator:nope -->", "<!-- calculator: form -->",
+                                    "<!-- calculator:Form -->"])
+def test_an_unknown_marker_fails_naming_the_page_and_the_marker(marker: str) -> None:
+    with pytest.raises(PluginError, match=r"calculator\.md: unknown marker .*calculator:"):
+        calculator_page.replace_markers(marker, {"form": lambda: ""}, "calculator.md")
+
+
+def test_a_page_without_markers_is_left_alone() -> None:
+    html = "<p>The calculator: see the page.</p>"
+    assert calculator_page.replace_markers(html, {}, "x.md") == html
+
+
+def test_an_unknown_marker_fails_the_site_build(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Page\n\n<!-- calculator:typo -->\n")
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    hooks = "\n".join(f"  - {ROOT / 'sitebuild' / 'hooks' / name}" for name in
+                      ("npm_assets.py", "calculator_wheel.py", "calculator_page.py"))
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: t\nstrict: true\nhooks:\n{hooks}\n")
+    done = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--strict"],
+                          cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode != 0
+    assert "index.md: unknown marker '<!-- calculator:typo -->'" in done.stderr
+
+
+# -- the form ------------------------------------------------------------------------------
+
+def test_every_parameter_has_a_labelled_control_named_like_it(form: _Elements) -> None:
+    options = web.form_options()
+    for name in options["parameters"]:
+        (control,) = [a for t, a in form.tags if t in ("input", "select") and a.get("id") == name]
+        assert control["name"] == name
+        labels = [a for t, a in form.tags if t == "label" and a.get("for") == name]
+        assert len(labels) == 1, name
+        assert f"{name}-hint" in (control["aria-describedby"] or "")
+
+
+def test_labels_are_the_field_labels(form: _Elements) -> None:
+    html = calculator_page._Form(web.form_options(), web.respond(web.DEFAULT_PARAMS)).render(
+        "p/", "w")
+    for name, label in web.FIELD_LABELS.items():
+        assert re.search(rf'<label for="{name}">{re.escape(label)}</label>', html), name
+
+
+def test_the_form_starts_with_the_default_inputs(form: _Elements) -> None:
+    enabled = {a["name"]: a.get("value") for t, a in form.tags
+               if t == "input" and a.get("type") == "text" and "disabled" not in a}
+    assert {k: v for k, v in enabled.items() if v} == {
+        k: v for k, v in web.DEFAULT_PARAMS.items() if k != "region"}
+    (selected,) = [a for a in form.find("option") if "selected" in a
+                   and a["value"] == web.DEFAULT_PARAMS["region"]]
+    assert selected
+    # the alternatives not chosen are hidden and disabled, so the form does not send them
+    for name in ("watts", "device-hours", "measured-watts", "zone", "intensity",
+                 "development-hours"):
+        (control,) = [a for t, a in form.tags if a.get("id") == name]
+        assert "disabled" in control, name
+
+
+def test_the_lists_hold_the_whole_catalog(form: _Elements) -> None:
+    catalog = web.load_catalog()
+    hardware = {a["value"] for a in form.find("option") if a.get("label", "") and
+                a["value"] in {d.name for d in catalog.hardware}}
+    assert hardware == {d.name for d in catalog.hardware}
+    zones = {a["value"] for a in form.find("option")} & {z.zone_id for z in catalog.zones}
+    assert zones == {z.zone_id for z in catalog.zones}
+    regions = {a["value"] for a in form.find("option")} & {r.key for r in catalog.regions}
+    assert regions == {r.key for r in catalog.regions}
+    providers = {a["data-provider"] for a in form.find("optgroup")}
+    assert providers == {p.provider_id for p in catalog.providers}
+
+
+def test_placeholders_show_what_an_empty_field_means(form: _Elements) -> None:
+    reply = web.respond(web.DEFAULT_PARAMS)
+    placeholders = {a["id"]: a.get("placeholder") for a in form.find("input") if a.get("id")}
+    assert placeholders["pue"] == reply["pue"]["value"]
+    for name, value in web.form_options()["placeholders"].items():
+        assert placeholders[name] == value
+
+
+def test_the_form_points_to_the_runtime_and_the_wheel(form: _Elements) -> None:
+    (element,) = form.find("form")
+    assert element["data-pyodide"] == "pyodide/" and element["data-wheel"] == "wheels/x.whl"
+    assert element["data-parameters"] == " ".join(web.form_options()["parameters"])
+
+
+def test_exports_embed_the_default_reports() -> None:
+    reply = web.respond(web.DEFAULT_PARAMS)
+    (box,) = _Elements(calculator_page.render_exports(reply)).find("div", id="mle-exports")
+    assert json.loads(box["data-exports"] or "") == reply["exports"]
+
+
+def test_there_is_a_button_for_every_export_format() -> None:
+    reply = web.respond(web.DEFAULT_PARAMS)
+    buttons = _Elements(calculator_page.render_exports(reply)).find("button")
+    assert {b["data-export"] for b in buttons} == set(reply["exports"])
+    assert {b["data-export"] for b in buttons if b["data-action"] == "download"} == {
+        "json", "csv"}
+
+
+def test_hostile_export_text_stays_inside_its_attribute() -> None:
+    hostile = '"><script>alert(1)</script>\'<!--'
+    reply = {"exports": {name: hostile for name in ("text", "json", "csv", "latex", "markdown",
+                                                      "model-card")}}
+    html = calculator_page.render_exports(reply)
+    assert "<script" not in html
+    (box,) = _Elements(html).find("div", id="mle-exports")
+    assert json.loads(box["data-exports"] or "")["latex"] == hostile
+
+
+# -- the Pyodide runtime -------------------------------------------------------------------
+
+def test_runtime_files_are_those_pyodide_loads() -> None:
+    files = pyodide_runtime.runtime_files(PYODIDE_PACKAGE)
+    assert [f.name for f in files] == list(pyodide_runtime.RUNTIME_FILES)
+    exported = json.loads((PYODIDE_PACKAGE / "package.json").read_text())["exports"]
+    for name in pyodide_runtime.RUNTIME_FILES:
+        assert f"./{name}" in exported, name
+
+
+def test_the_served_zone_table_has_its_licence_notice_beside_it(site_dir: Path) -> None:
+    assert (site_dir / "data" / "grid_zones.csv").exists()
+    notice = site_dir / "data" / "LICENSE-grid_zones.md"
+    assert notice.read_bytes() == (ROOT / "data" / "LICENSE-grid_zones.md").read_bytes()
+    page = (site_dir / "data" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../data/LICENSE-grid_zones.md"' in page
+
+
+def test_the_sdist_carries_the_zone_licence_notice(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "build", "--sdist", "--no-isolation",
+                           "--outdir", str(tmp_path), str(ROOT)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    (sdist,) = tmp_path.glob("ml_emissions-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {Path(name).relative_to(Path(name).parts[0]).as_posix()
+                 for name in archive.getnames() if len(Path(name).parts) > 1}
+    assert {"data/LICENSE-grid_zones.md", "calculator/ml_emissions/catalog.json"} <= names
+
+
+def test_a_missing_runtime_says_to_run_npm_ci(tmp_path: Path) -> None:
+    with pytest.raises(PluginError, match=r"run 'npm ci'"):
+        pyodide_runtime.runtime_files(tmp_path / "node_modules" / "pyodide")
+
+
+def test_the_site_ships_the_runtime_and_the_wheel_only(site_dir: Path) -> None:
+    shipped = sorted(p.name for p in (site_dir / "pyodide").iterdir())
+    assert shipped == sorted(pyodide_runtime.RUNTIME_FILES)
+    for name in shipped:
+        assert (site_dir / "pyodide" / name).read_bytes() == (PYODIDE_PACKAGE / name).read_bytes()
+    (wheel,) = (site_dir / "wheels").iterdir()
+    assert wheel.name == f"ml_emissions-{ml_emissions.__version__}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        modules = {Path(name).name for name in archive.namelist()
+                   if name.startswith("ml_emissions/")}
+        notice = archive.read("ml_emissions/LICENSE-grid_zones.md").decode("utf-8")
+    # the catalog holds Electricity Maps' zone data: its ODbL notice travels with it
+    assert notice == (ROOT / "data" / "LICENSE-grid_zones.md").read_text(encoding="utf-8")
+    assert "Open Database License (ODbL) 1.0" in notice
+    package = ROOT / "calculator" / "ml_emissions"
+    assert {p.name for p in package.glob("*.py")} | {"catalog.json", "py.typed"} <= modules
+    page = (site_dir / "calculator" / "index.html").read_text(encoding="utf-8")
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()[:16]
+    assert f'data-wheel="wheels/{wheel.name}?sha256={digest}"' in page
+    assert "<!-- calculator:" not in page
+
+
+def test_the_site_ships_a_memory_snapshot_of_the_engine(site_dir: Path) -> None:
+    (snapshot,) = (site_dir / "snapshots").iterdir()
+    assert snapshot.name == f"ml_emissions-{ml_emissions.__version__}.pyodide-snapshot.gz"
+    with gzip.open(snapshot) as memory:
+        assert memory.read(4) != b""  # a whole gzip stream, inflated by the worker
+    page = (site_dir / "calculator" / "index.html").read_text(encoding="utf-8")
+    digest = hashlib.sha256(snapshot.read_bytes()).hexdigest()[:16]
+    assert f'data-snapshot="snapshots/{snapshot.name}?sha256={digest}"' in page
+
+
+def test_a_site_without_snapshot_leaves_it_out_of_the_form() -> None:
+    reply = web.respond(web.DEFAULT_PARAMS)
+    html = calculator_page._Form(web.form_options(), reply).render("pyodide/", "wheels/x.whl")
+    assert "data-snapshot" not in html
