@@ -68,11 +68,14 @@ endif
 	$(PY) -m pipeline.build_catalog
 	$(PY) -m pipeline.legacy_comparison --write
 	$(PY) -m pipeline.build_datapackage
+	$(PY) -m pipeline.column_docs --write
 
 check-data: $(STAMP)
+	$(PY) -m pipeline.validate
 	$(PY) -m pipeline.build_catalog --check
 	$(PY) -m pipeline.legacy_comparison --check
 	$(PY) -m pipeline.build_datapackage --check
+	$(PY) -m pipeline.column_docs --check
 
 test: lint typecheck $(NODE_STAMP) $(TOOLS_STAMP) $(CHROMIUM) $(PDFLATEX)
 	$(PY) -m pytest

@@ -1,121 +1,50 @@
 """Compile ``data/*.csv`` into the engine's catalog, ``calculator/ml_emissions/catalog.json``.
 
-Validates every table first (``pipeline/validate.py``) and stops with the list of
-problems if any rule fails. The output is deterministic: the same tables give the same
-bytes. Sources are stored once in a ``sources`` list that rows point to by index, and
-each table is stored as ``{"columns": [...], "rows": [[...], ...]}`` to keep the file
-small for the browser.
+Validates every table first (:mod:`pipeline.validate`) and stops with the list of
+problems if any rule fails. Each catalog table holds the columns of the engine's own
+dataclass (:mod:`ml_emissions.catalog`), each converted by its schema's type
+(:mod:`pipeline.schema`): a number to a float, an integer to an int, a list cell to a
+list, an empty cell to None. A cloud region's own intensity and carbon-free share are
+those of the latest operational year of ``intensity_history.csv``.
 
-Usage: ``python -m pipeline.build_catalog [--data DIR] [--out FILE] [--check]``.
+The output is deterministic: the same tables give the same bytes. Sources are stored once
+in a ``sources`` list that rows point to by index, and each table is stored as
+``{"columns": [...], "rows": [[...], ...]}`` to keep the file small for the browser.
+
+Usage: ``python -m pipeline.build_catalog [--data DIR] [--out FILE] [--check]``; exit
+status 2 when the data is invalid, 1 when ``--check`` finds the catalog out of date.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+from ml_emissions import catalog as engine
+from pipeline.schema import DATA, Field, TableSchema, load_schemas
+from pipeline.tables import Table
+from pipeline.validate import INVALID_DATA, load_tables, parse_cell
 
-from pipeline.validate import TABLES, load_tables
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT / "data"
+ROOT = DATA.parent
 DEFAULT_OUT = ROOT / "calculator" / "ml_emissions" / "catalog.json"
-CATALOG_FORMAT = 1
 
-Converter = Callable[[str], Any]
-
-
-def _text(value: str) -> str:
-    return value.strip()
-
-
-def _number(value: str) -> float | None:
-    return float(value) if value.strip() else None
-
-
-def _integer(value: str) -> int | None:
-    return int(float(value)) if value.strip() else None
-
-
-def _aliases(value: str) -> list[str]:
-    return [alias.strip() for alias in value.split(";") if alias.strip()]
-
-
-# table -> [(catalog column, csv column, converter)], in the order of the engine's
-# dataclasses (ml_emissions.catalog); "source" is added to every row.
-COLUMNS: dict[str, list[tuple[str, str, Converter]]] = {
-    "hardware": [
-        ("hardware_id", "hardware_id", _text),
-        ("name", "name", _text),
-        ("aliases", "aliases", _aliases),
-        ("kind", "kind", _text),
-        ("segment", "segment", _text),
-        ("vendor", "vendor", _text),
-        ("tdp_w", "tdp_w", _number),
-        ("power_basis", "power_basis", _text),
-        ("memory_gb", "memory_gb", _number),
-        ("release_year", "release_year", _integer),
-        ("fp16_tflops", "fp16_tflops", _number),
-        ("fp32_tflops", "fp32_tflops", _number),
-        ("note", "note", _text),
-    ],
-    "zones": [
-        ("zone_id", "zone_id", _text),
-        ("zone_name", "zone_name", _text),
-        ("country", "country", _text),
-        ("country_code", "country_code", _text),
-        ("intensity_lifecycle_g_per_kwh", "intensity_lifecycle_g_per_kwh", _number),
-        ("intensity_direct_g_per_kwh", "intensity_direct_g_per_kwh", _number),
-        ("carbon_free_pct", "carbon_free_pct", _number),
-        ("renewable_pct", "renewable_pct", _number),
-    ],
-    "providers": [
-        ("provider_id", "provider_id", _text),
-        ("name", "name", _text),
-    ],
-    "regions": [
-        ("provider", "provider", _text),
-        ("region_id", "region_id", _text),
-        ("display_name", "display_name", _text),
-        ("city", "city", _text),
-        ("country_code", "country_code", _text),
-        ("zone_id", "zone_id", _text),
-        ("pue", "pue", _number),
-        ("pue_source_url", "pue_source_url", _text),
-        ("pue_year", "pue_year", _integer),
-        ("cfe_pct", "cfe_pct", _number),
-        ("provider_intensity_g_per_kwh", "provider_intensity_g_per_kwh", _number),
-        ("data_year", "data_year", _integer),
-        ("note", "note", _text),
-    ],
-    "pue": [
-        ("pue_id", "pue_id", _text),
-        ("scope", "scope", _text),
-        ("pue", "pue", _number),
-        ("pue_type", "pue_type", _text),
-        ("note", "note", _text),
-    ],
-    "equivalents": [
-        ("equivalent_id", "equivalent_id", _text),
-        ("label", "label", _text),
-        ("basis", "basis", _text),
-        ("amount_per_unit", "amount_per_unit", _number),
-        ("unit", "unit", _text),
-        ("note", "note", _text),
-    ],
-    "constants": [
-        ("constant_id", "constant_id", _text),
-        ("value", "value", _number),
-        ("unit", "unit", _text),
-        ("note", "note", _text),
-    ],
+CATALOG_TABLES: dict[str, tuple[str, type]] = {
+    # catalog table: (data table, the engine's dataclass of its rows)
+    "hardware": ("hardware", engine.Hardware),
+    "zones": ("grid_zones", engine.Zone),
+    "providers": ("providers", engine.Provider),
+    "regions": ("cloud_regions", engine.Region),
+    "pue": ("pue", engine.PueDefault),
+    "equivalents": ("equivalents", engine.Equivalent),
+    "constants": ("constants", engine.Constant),
 }
+PROVIDER_FIGURES = "intensity_history"  # the providers' own figures per region and year
+SOURCE_COLUMNS = ("source", "provider_source")  # stored as indices into the sources
 
 
 class SourceIndex:
@@ -125,9 +54,8 @@ class SourceIndex:
         self.rows: list[list[Any]] = []
         self._index: dict[tuple[Any, ...], int] = {}
 
-    def add(self, row: pd.Series) -> int:
-        key = (row["source"].strip(), row["source_url"].strip(), int(float(row["source_year"])),
-               row["licence"].strip())
+    def add(self, row: dict[str, str]) -> int:
+        key = (row["source"], row["source_url"], int(row["source_year"]), row["licence"])
         if key not in self._index:
             self._index[key] = len(self.rows)
             self.rows.append(list(key))
@@ -135,24 +63,68 @@ class SourceIndex:
 
 
 def data_version(data_dir: Path) -> str:
-    """A short hash of every table's bytes: changes whenever the data changes."""
+    """A short hash of every table's and schema's bytes: it changes whenever the data or
+    its meaning does."""
     digest = hashlib.sha256()
-    for spec in TABLES.values():
-        digest.update(spec.file.encode())
-        digest.update((data_dir / spec.file).read_bytes())
+    for name in load_schemas(data_dir / "schema"):
+        for path in (data_dir / f"{name}.csv", data_dir / "schema" / f"{name}.json"):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
-def compile_catalog(tables: dict[str, pd.DataFrame], version: str) -> dict[str, Any]:
+def convert(field: Field, text: str) -> Any:
+    """A valid cell as the catalog stores it: by the schema's type, a list where the
+    field is one, ``None`` for an empty number."""
+    if field.separator:
+        return [item.strip() for item in text.split(field.separator) if item.strip()]
+    value = parse_cell(field, text)
+    return "" if value is None and field.type == "string" else value
+
+
+def _provider_figures(tables: dict[str, Table], sources: SourceIndex
+                      ) -> dict[tuple[str, str], dict[str, Any]]:
+    """``(provider, region_id) -> {provider_intensity_g_per_kwh, cfe_pct, provider_year,
+    provider_source}`` from the latest operational year of each region."""
+    latest: dict[tuple[str, str], dict[str, str]] = {}
+    for _, row in tables[PROVIDER_FIGURES].rows:
+        key = (row["provider"], row["region_id"])
+        if row["intensity_basis"] == "operational" and (
+                key not in latest or int(row["year"]) > int(latest[key]["year"])):
+            latest[key] = row
+    return {key: {"provider_intensity_g_per_kwh": float(row["intensity_g_per_kwh"]),
+                  "cfe_pct": float(row["cfe_pct"]) if row["cfe_pct"] else None,
+                  "provider_year": int(row["year"]), "provider_source": sources.add(row)}
+            for key, row in latest.items()}
+
+
+def _table(schema: TableSchema, table: Table, dataclass: type, sources: SourceIndex,
+           extra: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
+    columns = [f.name for f in dataclasses.fields(dataclass)]
+    rows = []
+    for _, row in table.rows:
+        values: dict[str, Any] = {}
+        if dataclass is engine.Region:
+            values.update(extra.get((row["provider"], row["region_id"]), {}))
+        for column in columns:
+            if column == "source":
+                values[column] = sources.add(row)
+            elif column in schema.columns:
+                values[column] = convert(schema.field(column), row[column])
+            elif column not in values:
+                values[column] = None  # a derived column this row has no value for
+        rows.append([values[column] for column in columns])
+    return {"columns": columns, "rows": rows}
+
+
+def compile_catalog(tables: dict[str, Table], version: str,
+                    schemas: dict[str, TableSchema]) -> dict[str, Any]:
     """Turn validated tables into the catalog structure."""
     sources = SourceIndex()
-    catalog: dict[str, Any] = {"format": CATALOG_FORMAT, "version": version}
-    for table, columns in COLUMNS.items():
-        rows = []
-        for _, row in tables[table].iterrows():
-            values = [convert(row[csv_column]) for _, csv_column, convert in columns]
-            rows.append([*values, sources.add(row)])
-        catalog[table] = {"columns": [name for name, _, _ in columns] + ["source"], "rows": rows}
+    catalog: dict[str, Any] = {"format": engine.CATALOG_FORMAT, "version": version}
+    figures = _provider_figures(tables, sources)
+    for name, (table, dataclass) in CATALOG_TABLES.items():
+        catalog[name] = _table(schemas[table], tables[table], dataclass, sources, figures)
     catalog["sources"] = sources.rows
     return catalog
 
@@ -165,15 +137,16 @@ def render(catalog: dict[str, Any]) -> str:
 def build(data_dir: Path) -> str:
     """Validate ``data_dir`` and return the catalog text; raise ``ValueError`` listing
     every problem when the tables are invalid."""
-    tables, errors = load_tables(data_dir)
-    if errors:
-        raise ValueError("\n".join(errors))
-    return render(compile_catalog(tables, data_version(data_dir)))
+    tables, problems = load_tables(data_dir)
+    if problems:
+        raise ValueError("\n".join(str(p) for p in problems))
+    schemas = load_schemas(data_dir / "schema")
+    return render(compile_catalog(tables, data_version(data_dir), schemas))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--check", action="store_true",
                         help="only check that --out is up to date with --data")
@@ -182,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         text = build(args.data)
     except ValueError as error:
         print(error, file=sys.stderr)
-        return 1
+        return INVALID_DATA
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if current != text:

@@ -31,11 +31,12 @@ from pathlib import Path
 from ml_emissions.catalog import Catalog, load_catalog
 from ml_emissions.facility import resolve_facility
 from ml_emissions.location import region_location
-from pipeline.validate import TABLES, read_table
+from pipeline.tables import read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data"
 DEFAULT_CHANGELOG = DEFAULT_DATA / "CHANGELOG.md"
+LEGACY_FILE = "legacy_mlco2_regions.csv"
 START = "<!-- legacy-comparison:start -->"
 END = "<!-- legacy-comparison:end -->"
 
@@ -52,6 +53,9 @@ class Comparison:
     new: float  # [gCO2e/kWh]
     basis: str  # "zone life-cycle 2024"
     pue: float
+    legacy_source: str  # where the original calculator took its value from
+    source_url: str  # of the original calculator's data
+    licence: str
 
     @property
     def change_pct(self) -> float | None:
@@ -61,9 +65,11 @@ class Comparison:
 
 def compare(catalog: Catalog, data_dir: Path) -> list[Comparison]:
     """Every legacy region beside the engine's intensity and PUE for it now."""
-    legacy = read_table(data_dir / TABLES["legacy"].file)
+    legacy, problems = read_table(data_dir / LEGACY_FILE)
+    if legacy is None or problems:
+        raise ValueError("\n".join(str(p) for p in problems))
     rows = []
-    for row in legacy.to_dict(orient="records"):
+    for _, row in legacy.rows:
         region = catalog.find_region(f"{row['provider']}:{row['region_id']}")
         location = region_location(catalog, region, "life-cycle")
         pue = resolve_facility(catalog, "cloud", None, None, region).pue
@@ -77,8 +83,32 @@ def compare(catalog: Catalog, data_dir: Path) -> list[Comparison]:
             new=location.intensity_g_per_kwh,
             basis=basis,
             pue=pue,
+            legacy_source=row["legacy_source"],
+            source_url=row["source_url"],
+            licence=row["licence"],
         ))
     return rows
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How the regions' intensities changed, over a set of comparisons."""
+
+    regions: int
+    higher: int
+    lower: int
+    same: int
+    compared: int  # with a non-zero old value
+    median_change_pct: float | None
+
+
+def summarize(rows: list[Comparison]) -> Summary:
+    """The counts and the median change of ``rows``."""
+    changes = [row.change_pct for row in rows if row.change_pct is not None]
+    higher = sum(1 for row in rows if row.new > row.old)
+    lower = sum(1 for row in rows if row.new < row.old)
+    return Summary(len(rows), higher, lower, len(rows) - higher - lower, len(changes),
+                   statistics.median(changes) if changes else None)
 
 
 def number(value: float) -> str:
@@ -109,15 +139,13 @@ def render(rows: list[Comparison]) -> str:
             f"| `{row.key}` | {legacy} | {row.zone_id} | {row.old_text} | {number(row.new)} "
             f"| {row.basis} | {percent(row.change_pct)} | {number(row.pue)} |"
         )
-    changes = [row.change_pct for row in rows if row.change_pct is not None]
-    higher = sum(1 for row in rows if row.new > row.old)
-    lower = sum(1 for row in rows if row.new < row.old)
-    same = len(rows) - higher - lower
+    total = summarize(rows)
     lines += [
         "",
-        f"{len(rows)} regions: the intensity is higher now for {higher}, lower for {lower}, "
-        f"unchanged for {same}; median change {percent(statistics.median(changes))} "
-        f"(over the {len(changes)} regions with a non-zero old value).",
+        f"{total.regions} regions: the intensity is higher now for {total.higher}, lower for "
+        f"{total.lower}, unchanged for {total.same}; median change "
+        f"{percent(total.median_change_pct)} "
+        f"(over the {total.compared} regions with a non-zero old value).",
     ]
     return "\n".join(lines)
 

@@ -1,396 +1,235 @@
-"""Validate the curated tables of ``data/``.
+"""Validate the tables of ``data/`` against their schemas (``data/schema/``) and the
+cross-field rules (:mod:`pipeline.rules`).
 
-Each rule failure is reported with file, line, column and value, for example::
+Each problem is one line naming the file, line, key, column and rule, for example::
 
-    data/hardware.csv, line 12 (hardware_id=nvidia-v100), column tdp_w: 2500 is outside 1-2000
+    data/hardware.csv, line 12 (hardware_id=nvidia-v100), column tdp_w: 2500 is above the
+    maximum 2000
 
-Run ``python -m pipeline.validate [DATA_DIR]``; exit code 1 when a rule fails.
+Checks, in order: the file's form (:mod:`pipeline.tables`: encoding, CSV, row lengths,
+control characters); its header against the schema; every cell against its field (no
+space around it; numbers written plainly, ``300`` or ``1.5e3``, never ``1_000``, ``٣٠٠``,
+``nan``; whole numbers for integers; bounds, enums, patterns); unique values and keys
+(after stripping and Unicode NFC normalisation, case ignored); foreign keys; then
+Frictionless' own validation of the same schemas, for anything the checks above let
+pass; then the rules. Nothing here raises for a bad file.
+
+Run ``python -m pipeline.validate [DATA_DIR]``: exit status 2 when a rule fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import re
 import sys
-from dataclasses import dataclass, field
+import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
+from pipeline.rules import check_rules
+from pipeline.schema import DATA, Field, SchemaError, TableSchema, load_schemas
+from pipeline.tables import Problem, Table, read_table
 
-from ml_emissions.catalog import normalize_name  # the engine's own matching key
+__all__ = ["INVALID_DATA", "Problem", "load_tables", "parse_cell", "validate"]
 
-PROVENANCE = ("source", "source_url", "source_year", "licence")
-# A row whose source starts so is this project's own assumption: it cites a section of the
-# Methodology page and needs no URL.
-PROJECT_SOURCE = "ML Emissions Calculator, Methodology page"
-LICENCES = {"CC-BY-4.0", "ODbL-1.0", "MIT", "Apache-2.0", "CC0-1.0"}
+INVALID_DATA = 2  # exit status of every pipeline command for invalid data
 
-
-@dataclass(frozen=True)
-class Number:
-    """A numeric column: bounds (inclusive) and whether it may be empty."""
-
-    minimum: float
-    maximum: float
-    optional: bool = False
-    integer: bool = False
+_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
-@dataclass(frozen=True)
-class TableSpec:
-    """What one CSV must hold."""
-
-    file: str
-    key: tuple[str, ...]
-    text: tuple[str, ...] = ()  # required non-empty text columns
-    optional_text: tuple[str, ...] = ()
-    numbers: dict[str, Number] = field(default_factory=dict)
-    enums: dict[str, frozenset[str]] = field(default_factory=dict)
-    provenance: bool = True
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        cols = (*self.key, *self.text, *self.optional_text, *self.numbers, *self.enums)
-        if self.provenance:
-            cols += PROVENANCE
-        return tuple(dict.fromkeys(cols))
+def key_text(value: str) -> str:
+    """A key as compared for uniqueness: stripped, NFC-normalised, case ignored."""
+    return unicodedata.normalize("NFC", value.strip()).casefold()
 
 
-YEAR = Number(1950, 2100, integer=True)
-WORLD_ZONE = "GLOBAL"  # grid_zones.csv: Ember's world average, the one row without a country
-UNPUBLISHED = "unpublished"  # hardware power_basis: the vendor publishes no power figure
-
-TABLES: dict[str, TableSpec] = {
-    "hardware": TableSpec(
-        file="hardware.csv",
-        key=("hardware_id",),
-        text=("name", "vendor"),
-        optional_text=("aliases", "note"),
-        numbers={
-            "tdp_w": Number(1, 2000, optional=True),  # required unless unpublished
-            "memory_gb": Number(0, 5000, optional=True),
-            "release_year": YEAR,
-            "fp16_tflops": Number(0, 100_000, optional=True),
-            "fp32_tflops": Number(0, 100_000, optional=True),
-        },
-        enums={
-            "kind": frozenset({"gpu", "tpu", "cpu", "npu", "soc"}),
-            "segment": frozenset({"data-centre", "workstation"}),
-            "power_basis": frozenset({"tdp", "system_wall", "measured_average", UNPUBLISHED}),
-        },
-    ),
-    "zones": TableSpec(
-        file="grid_zones.csv",
-        key=("zone_id",),
-        text=("zone_name", "country"),
-        optional_text=("country_code", "data_origin"),
-        numbers={
-            "intensity_lifecycle_g_per_kwh": Number(0, 1500),
-            "intensity_direct_g_per_kwh": Number(0, 1500, optional=True),  # GLOBAL: none
-            "carbon_free_pct": Number(0, 100, optional=True),
-            "renewable_pct": Number(0, 100, optional=True),
-        },
-    ),
-    "providers": TableSpec(
-        file="providers.csv",
-        key=("provider_id",),
-        text=("name", "website"),
-    ),
-    "regions": TableSpec(
-        file="cloud_regions.csv",
-        key=("provider", "region_id"),
-        text=("display_name", "zone_id"),
-        optional_text=("city", "country_code", "pue_source_url", "note"),
-        numbers={
-            "pue": Number(1.0, 3.0, optional=True),
-            "pue_year": Number(1950, 2100, optional=True, integer=True),
-            "cfe_pct": Number(0, 100, optional=True),
-            "provider_intensity_g_per_kwh": Number(0, 1500, optional=True),
-            "data_year": Number(1950, 2100, optional=True, integer=True),
-        },
-    ),
-    "pue": TableSpec(
-        file="pue.csv",
-        key=("pue_id",),
-        optional_text=("note",),
-        numbers={"pue": Number(1.0, 3.0)},
-        enums={"scope": frozenset({"provider", "default"}),
-               "pue_type": frozenset({"fleet", "design", "survey", "estimate", "convention"})},
-    ),
-    "equivalents": TableSpec(
-        file="equivalents.csv",
-        key=("equivalent_id",),
-        text=("label", "unit"),
-        optional_text=("note",),
-        numbers={"amount_per_unit": Number(1e-9, 1e12)},
-        enums={"basis": frozenset({"co2e_kg", "energy_kwh"})},
-    ),
-    "constants": TableSpec(
-        file="constants.csv",
-        key=("constant_id",),
-        text=("unit",),
-        optional_text=("note",),
-        numbers={"value": Number(-1e12, 1e12)},
-    ),
-    # Not compiled into the catalog (build_catalog.COLUMNS): the original calculator's
-    # regions, kept for comparison (pipeline/importers/mlco2_regions.py).
-    "legacy": TableSpec(
-        file="legacy_mlco2_regions.csv",
-        key=("provider", "region_id"),
-        text=("legacy_provider",),
-        optional_text=("legacy_region_id", "legacy_source", "note"),
-        numbers={
-            "legacy_intensity_g_per_kwh": Number(0, 1500),
-            "legacy_pue": Number(1.0, 3.0, optional=True),
-        },
-    ),
-    "history": TableSpec(
-        file="intensity_history.csv",
-        key=("provider", "region_id", "year"),
-        numbers={
-            "year": YEAR,
-            "intensity_g_per_kwh": Number(0, 1500),
-            "cfe_pct": Number(0, 100, optional=True),
-        },
-        enums={"intensity_basis": frozenset({"life-cycle", "operational"})},
-    ),
-    "published": TableSpec(
-        file="published_estimates.csv",
-        key=("estimate_id",),
-        text=("publication", "location_in_publication", "model"),
-        optional_text=("hardware", "note"),
-        numbers={
-            "watts": Number(0, 1e7, optional=True),
-            "count": Number(1, 1e7, optional=True, integer=True),
-            "hours": Number(0, 1e9, optional=True),
-            "device_hours": Number(0, 1e12, optional=True),
-            "pue": Number(1.0, 3.0, optional=True),
-            "intensity_g_per_kwh": Number(0, 1500),
-            "published_energy_kwh": Number(0, 1e12),
-            "published_co2e": Number(0, 1e12),
-            "tolerance_pct": Number(0, 100),
-        },
-        enums={"published_co2e_unit": frozenset({"kg", "t", "lb"})},
-    ),
-}
-
-REQUIRED_PUE_IDS = ("unknown",)
-REQUIRED_CONSTANTS = (
-    "memory_power_w_per_gb",
-    "default_utilization",
-    "range_utilization_rel",
-    "range_measured_power_rel",
-    "range_pue_overhead_rel",
-    "max_pue",
-    "max_intensity_g_per_kwh",
-)
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV as text (no type guessing, empty cells as ``""``)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-
-
-class Report:
-    """Collects rule failures with their place."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.errors: list[str] = []
-
-    def add(self, spec: TableSpec, index: int | None, column: str | None, message: str,
-            row: pd.Series | None = None) -> None:
-        place = f"data/{spec.file}"
-        if index is not None:
-            place += f", line {index + 2}"  # header is line 1
-            if row is not None:
-                place += " (" + ", ".join(f"{k}={row[k]}" for k in spec.key) + ")"
-        if column is not None:
-            place += f", column {column}"
-        self.errors.append(f"{place}: {message}")
-
-
-def _check_number(report: Report, spec: TableSpec, index: int, row: pd.Series,
-                  column: str, rule: Number) -> None:
-    text = row[column].strip()
-    if not text:
-        if not rule.optional:
-            report.add(spec, index, column, "is empty; a number is required", row)
-        return
-    try:
+def parse_cell(field: Field, text: str) -> float | int | str | None:
+    """The value of a valid cell: None when empty, a float or int by the field's type,
+    else the text. Raises ``ValueError`` with the rule it breaks."""
+    if text == "":
+        if field.required:
+            raise ValueError("is empty; a value is required")
+        return None
+    if text != text.strip():
+        raise ValueError(f"{text!r} has spaces around it")
+    if field.type == "integer":
+        if not _INTEGER.fullmatch(text):
+            raise ValueError(f"{text!r} is not a whole number (digits only)")
+        value: float | int | str = int(text)
+    elif field.type == "number":
+        if not _NUMBER.fullmatch(text) or not math.isfinite(float(text)):
+            raise ValueError(f"{text!r} is not a number written with digits, such as 300 "
+                             "or 1.5e3")
         value = float(text)
-    except ValueError:
-        report.add(spec, index, column, f"{text!r} is not a number", row)
-        return
-    if value != value or not rule.minimum <= value <= rule.maximum:
-        report.add(spec, index, column,
-                   f"{text} is outside {rule.minimum:g}-{rule.maximum:g}", row)
-    elif rule.integer and not value.is_integer():
-        report.add(spec, index, column, f"{text} is not a whole number", row)
+    else:
+        value = text
+        if field.enum and text not in field.enum:
+            raise ValueError(f"{text!r} is not one of " + ", ".join(sorted(field.enum)))
+        if field.pattern is not None and not field.pattern.fullmatch(text):
+            raise ValueError(f"{text!r} is not {_form(field)}")
+    if isinstance(value, int | float):
+        shown = _plain(value)
+        if field.minimum is not None and value < field.minimum:
+            raise ValueError(f"{shown} is below the minimum {_plain(field.minimum)}")
+        if field.maximum is not None and value > field.maximum:
+            raise ValueError(f"{shown} is above the maximum {_plain(field.maximum)}")
+    return value
 
 
-def check_table(report: Report, spec: TableSpec, frame: pd.DataFrame) -> None:
-    """Apply the generic rules of ``spec`` to one table."""
-    missing = [c for c in spec.columns if c not in frame.columns]
-    if missing:
-        report.add(spec, None, None, "missing columns: " + ", ".join(missing))
-        return
-    required = (*spec.key, *spec.text, *(PROVENANCE if spec.provenance else ()))
-    for index, row in frame.iterrows():
-        assert isinstance(index, int)
-        for column in required:
-            if column == "source_url" and row["source"].startswith(PROJECT_SOURCE):
-                continue  # a project assumption is cited by its Methodology section
-            if not row[column].strip():
-                report.add(spec, index, column, "is empty; a value is required", row)
-        for column, rule in spec.numbers.items():
-            _check_number(report, spec, index, row, column, rule)
-        for column, allowed in spec.enums.items():
-            if row[column] not in allowed:
-                report.add(spec, index, column, f"{row[column]!r} is not one of "
-                           + ", ".join(sorted(allowed)), row)
-        if spec.provenance:
-            if row["source_year"].strip():
-                _check_number(report, spec, index, row, "source_year", YEAR)
-            if row["licence"] and row["licence"] not in LICENCES:
-                report.add(spec, index, "licence", f"{row['licence']!r} is not one of "
-                           + ", ".join(sorted(LICENCES)), row)
-            url = row["source_url"]
-            if url and not url.startswith(("https://", "http://")):
-                report.add(spec, index, "source_url", f"{url!r} is not an http(s) URL", row)
-    keys = frame[list(spec.key)].apply(lambda r: tuple(s.lower() for s in r), axis=1)
-    for index in frame.index[keys.duplicated(keep="first")]:
-        first = keys[keys == keys[index]].index[0]
-        report.add(spec, int(index), ",".join(spec.key),
-                   f"duplicate id {':'.join(keys[index])} (first on line {first + 2})",
-                   frame.loc[index])
+def _form(field: Field) -> str:
+    """What a field's pattern asks for, in words."""
+    assert field.pattern is not None
+    if field.pattern.pattern.startswith("https://"):
+        return "an https address (https://..., without spaces, quotes or angle brackets)"
+    return f"of the form {field.pattern.pattern}"
 
 
-def check_power(report: Report, frame: pd.DataFrame) -> None:
-    """A device's ``tdp_w`` is empty exactly when its ``power_basis`` is ``unpublished``."""
-    spec = TABLES["hardware"]
-    for index, row in frame.iterrows():
-        assert isinstance(index, int)
-        power = row["tdp_w"].strip()
-        if row["power_basis"] == UNPUBLISHED and power:
-            report.add(spec, index, "tdp_w", f"{power} is given but power_basis is "
-                       f"{UNPUBLISHED}; leave it empty, or name the basis of the figure", row)
-        elif row["power_basis"] != UNPUBLISHED and not power:
-            report.add(spec, index, "tdp_w", "is empty; a number is required unless "
-                       f"power_basis is {UNPUBLISHED}", row)
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def check_country_codes(report: Report, frame: pd.DataFrame) -> None:
-    """A zone's ``country_code`` is its id up to the first '-'; only the world average
-    (``GLOBAL``) has none."""
-    spec = TABLES["zones"]
-    for index, row in frame.iterrows():
-        assert isinstance(index, int)
-        code = row["country_code"]
-        if row["zone_id"] == WORLD_ZONE:
-            if code:
-                report.add(spec, index, "country_code",
-                           f"{code!r} is given, but {WORLD_ZONE} is the world average", row)
-        elif code != row["zone_id"].split("-", 1)[0]:
-            report.add(spec, index, "country_code", f"{code!r} is not the zone id up to "
-                       "its first '-'" + (f"; only {WORLD_ZONE} may leave it empty"
-                                          if not code else ""), row)
-        if row["zone_id"] != WORLD_ZONE and not row["intensity_direct_g_per_kwh"].strip():
-            report.add(spec, index, "intensity_direct_g_per_kwh", "is empty; only "
-                       f"{WORLD_ZONE} (a life-cycle figure only) may leave it empty", row)
+def _key(schema: TableSchema, row: dict[str, str]) -> str:
+    return ",".join(f"{k}={row.get(k, '')}" for k in schema.primary_key)
 
 
-def check_aliases(report: Report, frame: pd.DataFrame) -> None:
-    """No name or alias of one device may match another device (after normalization)."""
-    spec = TABLES["hardware"]
-    owner: dict[str, tuple[str, int]] = {}
-    for index, row in frame.iterrows():
-        assert isinstance(index, int)
-        names = [row["hardware_id"], row["name"], *[a for a in row["aliases"].split(";") if a]]
-        for name in names:
-            key = normalize_name(name)
-            if not key:
-                report.add(spec, index, "aliases", f"{name!r} has no letters or digits", row)
+def _cells(schema: TableSchema, table: Table) -> Iterator[Problem]:
+    for line, row in table.rows:
+        for field in schema.fields:
+            try:
+                parse_cell(field, row[field.name])
+            except ValueError as error:
+                yield Problem(table.file, line, field.name, str(error), _key(schema, row))
+
+
+def _uniques(schema: TableSchema, table: Table) -> Iterator[Problem]:
+    columns = [(tuple(schema.primary_key), "id")]
+    columns += [((f.name,), "value") for f in schema.fields if f.unique]
+    for names, what in columns:
+        seen: dict[tuple[str, ...], int] = {}
+        for line, row in table.rows:
+            value = tuple(key_text(row[name]) for name in names)
+            if not all(value):
                 continue
-            other = owner.get(key)
-            if other is not None and other[0] != row["hardware_id"]:
-                report.add(spec, index, "aliases",
-                           f"{name!r} also names {other[0]} (line {other[1] + 2})", row)
-            owner.setdefault(key, (row["hardware_id"], index))
+            if value in seen:
+                shown = ":".join(row[name] for name in names)
+                yield Problem(table.file, line, ",".join(names),
+                              f"duplicate {what} {shown!r} (first on line {seen[value]}; "
+                              "case, surrounding spaces and Unicode forms are ignored)",
+                              _key(schema, row))
+            else:
+                seen[value] = line
 
 
-def check_foreign_keys(report: Report, tables: dict[str, pd.DataFrame]) -> None:
-    """Every region's zone and provider exist; every legacy and history row names an
-    existing cloud region; the required defaults exist."""
-    spec = TABLES["regions"]
-    zones = set(tables["zones"]["zone_id"])
-    providers = set(tables["providers"]["provider_id"])
-    for index, row in tables["regions"].iterrows():
-        assert isinstance(index, int)
-        if row["zone_id"] not in zones:
-            report.add(spec, index, "zone_id",
-                       f"zone {row['zone_id']!r} does not exist in data/grid_zones.csv", row)
-        if row["provider"] not in providers:
-            report.add(spec, index, "provider",
-                       f"provider {row['provider']!r} does not exist in data/providers.csv", row)
-    regions = set(zip(tables["regions"]["provider"], tables["regions"]["region_id"],
-                      strict=True))
-    region_providers = {provider for provider, _ in regions}
-    for name in ("legacy", "history"):  # tables whose rows name a cloud region
-        for index, row in tables[name].iterrows():
-            assert isinstance(index, int)
-            if (row["provider"], row["region_id"]) not in regions:
-                column = "region_id" if row["provider"] in region_providers else "provider"
-                report.add(TABLES[name], index, column,
-                           f"region '{row['provider']}:{row['region_id']}' does not exist in "
-                           "data/cloud_regions.csv", row)
-    pue_ids = set(tables["pue"]["pue_id"])
-    for pue_id in REQUIRED_PUE_IDS:
-        if pue_id not in pue_ids:
-            report.add(TABLES["pue"], None, "pue_id", f"the default {pue_id!r} is missing")
-    constant_ids = set(tables["constants"]["constant_id"])
-    for constant_id in REQUIRED_CONSTANTS:
-        if constant_id not in constant_ids:
-            report.add(TABLES["constants"], None, "constant_id",
-                       f"the constant {constant_id!r} is missing")
-
-
-def load_tables(data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """Read every table of :data:`TABLES`; return them and the errors found."""
-    report = Report(data_dir)
-    tables: dict[str, pd.DataFrame] = {}
-    for name, spec in TABLES.items():
-        path = data_dir / spec.file
-        if not path.exists():
-            report.add(spec, None, None, "file is missing")
+def _foreign_keys(schemas: dict[str, TableSchema],
+                  tables: dict[str, Table]) -> Iterator[Problem]:
+    for schema in schemas.values():
+        table = tables.get(schema.name)
+        if table is None:
             continue
-        tables[name] = read_table(path)
-        check_table(report, spec, tables[name])
-    if "hardware" in tables and set(TABLES["hardware"].columns) <= set(tables["hardware"]):
-        check_power(report, tables["hardware"])
-    if "zones" in tables and set(TABLES["zones"].columns) <= set(tables["zones"]):
-        check_country_codes(report, tables["zones"])
-    if report.errors:  # structural problems: stop before cross-table rules
-        return tables, report.errors
-    check_aliases(report, tables["hardware"])
-    check_foreign_keys(report, tables)
-    return tables, report.errors
+        for fk in schema.foreign_keys:
+            target = tables.get(fk.resource)
+            if target is None:
+                continue
+            keys = {tuple(key_text(r[c]) for c in fk.reference) for _, r in target.rows}
+            for line, row in table.rows:
+                value = tuple(row[c] for c in fk.fields)
+                if all(value) and tuple(key_text(v) for v in value) not in keys:
+                    yield Problem(table.file, line, fk.fields[-1],
+                                  f"{':'.join(value)!r} is not a "
+                                  f"{'/'.join(fk.reference)} of data/{fk.resource}.csv",
+                                  _key(schema, row))
 
 
-def validate(data_dir: Path) -> list[str]:
-    """Return every rule failure in ``data_dir`` (empty when the tables are valid)."""
-    return load_tables(data_dir)[1]
+def _header(schema: TableSchema, table: Table) -> list[Problem]:
+    if table.header == schema.columns:
+        return []
+    missing = [c for c in schema.columns if c not in table.header]
+    extra = [c for c in table.header if c not in schema.columns]
+    parts = []
+    if missing:
+        parts.append("missing columns " + ", ".join(missing))
+    if extra:
+        parts.append("columns not in its schema " + ", ".join(repr(c) for c in extra))
+    if not parts:
+        parts.append("columns out of the schema's order; expected " + ",".join(schema.columns))
+    return [Problem(table.file, 1, None, "; ".join(parts)
+                    + f" (data/schema/{schema.name}.json)")]
+
+
+def _frictionless(schema: TableSchema, data_dir: Path, reported: set[tuple[int | None,
+                  str | None]]) -> list[Problem]:
+    """Frictionless' validation of one table against its schema: whatever it finds that
+    the checks above did not (same line and column) is reported too."""
+    from frictionless import Resource, Schema
+
+    descriptor = schema.descriptor()
+    descriptor.pop("foreignKeys", None)  # across tables: checked above, with all of them
+    resource = Resource(path=schema.file, basepath=str(data_dir),
+                        schema=Schema.from_descriptor(descriptor))
+    report = resource.validate()
+    problems = []
+    for task in report.tasks:
+        for error in task.errors:
+            line = getattr(error, "row_number", None)
+            column = getattr(error, "field_name", None)
+            if (line, column) in reported or line in {at for at, _ in reported}:
+                continue  # the line's problem is reported already, in our own words
+            problems.append(Problem(schema.file, line, column, f"{error.type}: {error.note}"))
+    return problems
+
+
+def load_tables(data_dir: Path = DATA) -> tuple[dict[str, Table], list[Problem]]:
+    """Every table of ``data_dir`` with a schema, and every problem found."""
+    try:
+        schemas = load_schemas(data_dir / "schema")
+    except SchemaError as error:
+        return {}, [Problem("schema", None, None, str(error))]
+    problems: list[Problem] = []
+    tables: dict[str, Table] = {}
+    for path in sorted(data_dir.glob("*.csv")):
+        if path.stem not in schemas:
+            problems.append(Problem(path.name, None, None, "has no schema in data/schema/"))
+    for name, schema in schemas.items():
+        path = data_dir / schema.file
+        if not path.exists():
+            problems.append(Problem(schema.file, None, None, "the file is missing"))
+            continue
+        table, found = read_table(path)
+        problems += found
+        if table is None:
+            continue
+        header = _header(schema, table)
+        if header:
+            problems += header
+            continue
+        table_problems = [*_cells(schema, table), *_uniques(schema, table)]
+        problems += table_problems
+        if not found:
+            reported = {(p.line, p.column) for p in table_problems}
+            problems += _frictionless(schema, data_dir, reported)
+        tables[name] = table
+    problems += _foreign_keys(schemas, tables)
+    if len(tables) == len(schemas) and not problems:
+        problems += check_rules(schemas, tables)
+    return tables, problems
+
+
+def validate(data_dir: Path = DATA) -> list[str]:
+    """Every problem of ``data_dir`` as a line of text (empty when the tables are valid)."""
+    return [str(p) for p in load_tables(data_dir)[1]]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", nargs="?", type=Path, default=Path("data"))
+    parser.add_argument("data_dir", nargs="?", type=Path, default=DATA)
     args = parser.parse_args(argv)
     errors = validate(args.data_dir)
     for error in errors:
         print(error, file=sys.stderr)
     if errors:
         print(f"{len(errors)} problem(s) in {args.data_dir}", file=sys.stderr)
-        return 1
+        return INVALID_DATA
     print(f"{args.data_dir}: all tables valid")
     return 0
 

@@ -44,6 +44,14 @@ def region_row(provider: str, region_id: str) -> dict[str, str]:
     return row
 
 
+def provider_figure(provider: str, region_id: str) -> dict[str, str] | None:
+    """The provider's own figure for a region: the row of data/intensity_history.csv of its
+    latest operational year (None where the provider publishes none)."""
+    rows = [r for r in data_rows("intensity_history.csv") if r["provider"] == provider
+            and r["region_id"] == region_id and r["intensity_basis"] == "operational"]
+    return max(rows, key=lambda r: int(r["year"])) if rows else None
+
+
 def pue_row(pue_id: str) -> dict[str, str]:
     """The row of one PUE in data/pue.csv."""
     (row,) = [r for r in data_rows("pue.csv") if r["pue_id"] == pue_id]

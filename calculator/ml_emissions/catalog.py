@@ -33,7 +33,8 @@ __all__ = [
     "normalize_name",
 ]
 
-CATALOG_FORMAT = 1
+CATALOG_FORMAT = 2
+"""Version of the structure of ``catalog.json``; ``pipeline/build_catalog.py`` writes it."""
 
 # Other names of the world-average zone (the one zone without a country code, GLOBAL).
 WORLD_NAMES = ("World", "World average")
@@ -127,7 +128,10 @@ class Provider:
 
 @dataclass(frozen=True)
 class Region:
-    """A cloud region, the grid zone it draws from and what its provider publishes."""
+    """A cloud region, the grid zone it draws from and what its provider publishes: its
+    PUE, and its own grid intensity [gCO2e/kWh] and carbon-free share [%] of
+    ``provider_year``, with their source ``provider_source`` (the latest operational year
+    of ``data/intensity_history.csv``; None where the provider publishes none)."""
 
     provider: str
     region_id: str
@@ -138,11 +142,12 @@ class Region:
     pue: float | None
     pue_source_url: str
     pue_year: int | None
-    cfe_pct: float | None
-    provider_intensity_g_per_kwh: float | None
-    data_year: int | None
     note: str
     source: Source
+    provider_intensity_g_per_kwh: float | None = None
+    cfe_pct: float | None = None
+    provider_year: int | None = None
+    provider_source: Source | None = None
 
     @property
     def key(self) -> str:
@@ -273,7 +278,9 @@ class Catalog:
             return [dict(zip(columns, row, strict=True)) for row in data[table]["rows"]]
 
         def with_source(row: dict[str, Any]) -> dict[str, Any]:
-            row["source"] = sources[row.pop("source")]
+            for column in ("source", "provider_source"):  # indices into the sources
+                if row.get(column) is not None:
+                    row[column] = sources[row[column]]
             return row
 
         hardware = []

@@ -122,10 +122,8 @@ def region_location(catalog: Catalog, region: Region, basis: str) -> Location:
     zone = catalog.zone(region.zone_id)
     provider = catalog.provider(region.provider)
     figures = list(_zone_figures(zone, f", grid zone {zone.zone_id}"))
-    # what the provider publishes for the region (CFE, intensity) is dated by data_year
-    published = Source(region.source.citation, region.source.url,
-                       region.data_year or region.source.year, region.source.licence)
-    if region.provider_intensity_g_per_kwh is not None:
+    published = region.provider_source
+    if region.provider_intensity_g_per_kwh is not None and published is not None:
         figures.append(Intensity(
             region.provider_intensity_g_per_kwh, "provider",
             f"{provider.name}'s own figure (operational, location-based, {published.year})",

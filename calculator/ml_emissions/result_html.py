@@ -7,6 +7,7 @@ Every text that can come from the user or the data is escaped here.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from . import formatting as fmt
@@ -17,13 +18,23 @@ from .facility import PUE_TYPE_WORDS
 from .location import basis_words
 from .reports import describe, describe_comparison, fitting_equivalents, provider_figure_text
 
-__all__ = ["estimate_html"]
+__all__ = ["SAFE_URL", "estimate_html", "is_safe_url"]
+
+
+SAFE_URL = re.compile(r"https?://[^\s<>\"'\\]+")
+"""An address a page may link to: http(s), without spaces, quotes, angle brackets or
+backslashes (the site build's renderers use the same rule)."""
+
+
+def is_safe_url(url: str) -> bool:
+    """True for an address a page may link to (:data:`SAFE_URL`)."""
+    return bool(SAFE_URL.fullmatch(url))
 
 
 def _source_link(source: Source) -> str:
-    """A source's citation, linked to its URL when that is an http(s) address."""
+    """A source's citation, linked to its URL when that is a safe http(s) address."""
     citation = escape(source.citation.rstrip(". ") or "given by the user")
-    if source.url.startswith(("https://", "http://")):
+    if is_safe_url(source.url):
         return f'<a href="{escape(source.url)}" rel="noopener">{citation}</a>'
     return citation
 

@@ -26,11 +26,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
+
+from pipeline.importers.common import DataError, InputError, bounds, parse_number
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO_ROOT / "data" / "grid_zones.csv"
@@ -91,26 +92,15 @@ OUT_COLUMNS = [
 ]
 
 # Numeric output columns and their allowed ranges (data/README.md).
-NUMERIC_RANGES: dict[str, tuple[Decimal, Decimal]] = {
-    "intensity_lifecycle_g_per_kwh": (Decimal(0), Decimal(1500)),
-    "intensity_direct_g_per_kwh": (Decimal(0), Decimal(1500)),
-    "carbon_free_pct": (Decimal(0), Decimal(100)),
-    "renewable_pct": (Decimal(0), Decimal(100)),
-}
+# Numeric columns, checked against the bounds of data/schema/grid_zones.json.
+NUMERIC_COLUMNS = ("intensity_lifecycle_g_per_kwh", "intensity_direct_g_per_kwh",
+                   "carbon_free_pct", "renewable_pct")
 
 # "... Electricity Maps. https://www.electricitymaps.com" -> text before the trailing URL.
 TRAILING_URL = re.compile(r"\s+https?://\S+$")
 CITATION_VERSION = re.compile(r"\(Version ([^)]+)\)")
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 DATETIME_YEAR = re.compile(r"(\d{4})-\d{2}-\d{2}")
-
-
-class InputError(Exception):
-    """The input file is missing or does not have the expected shape (exit status 2)."""
-
-
-class DataError(Exception):
-    """The input rows fail a consistency check (exit status 1)."""
 
 
 def read_upstream(path: Path) -> pd.DataFrame:
@@ -170,15 +160,13 @@ def ember_url(zone_id: str, data_source: str) -> str:
 def check_numbers(table: pd.DataFrame) -> list[str]:
     """Raise on unparsable or out-of-range numbers; return warnings for empty cells."""
     warnings: list[str] = []
-    for column, (low, high) in NUMERIC_RANGES.items():
+    for column in NUMERIC_COLUMNS:
+        low, high = bounds("grid_zones", column)
         for zone_id, text in zip(table["zone_id"], table[column], strict=True):
             if text == "":
                 warnings.append(f"zone {zone_id}: {column} is empty")
                 continue
-            try:
-                value = Decimal(text)
-            except InvalidOperation:
-                raise DataError(f"zone {zone_id}: {column} {text!r} is not a number") from None
+            value = parse_number(text, f"zone {zone_id}: {column}")
             if not low <= value <= high:
                 raise DataError(f"zone {zone_id}: {column} {text} outside {low}-{high}")
     return warnings

@@ -24,10 +24,18 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
+
+from pipeline.importers.common import (
+    DataError,
+    InputError,
+    bounds,
+    cfe_percent,
+    normalise_header,
+    parse_number,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO_ROOT / "data" / "intensity_history.csv"
@@ -59,15 +67,6 @@ OUT_COLUMNS = [
     "source_year",
     "licence",
 ]
-MAX_INTENSITY = Decimal(1500)
-
-
-class InputError(Exception):
-    """Input directory or file missing, or a required column absent (exit status 2)."""
-
-
-class DataError(Exception):
-    """A value fails a consistency check (exit status 1)."""
 
 
 def year_files(src_dir: Path) -> list[tuple[int, Path]]:
@@ -82,11 +81,6 @@ def year_files(src_dir: Path) -> list[tuple[int, Path]]:
     if not found:
         raise InputError(f"no YEAR.csv files (e.g. 2024.csv) in {src_dir}")
     return sorted(found)
-
-
-def normalise_header(name: str) -> str:
-    """Column name without surrounding whitespace, byte-order mark or doubled spaces."""
-    return " ".join(name.replace("\ufeff", "").split())
 
 
 def read_year(path: Path) -> tuple[pd.DataFrame, str, bool]:
@@ -114,33 +108,6 @@ def read_year(path: Path) -> tuple[pd.DataFrame, str, bool]:
     return table, intensity_col, cfe_is_percent
 
 
-def parse_number(text: str, what: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise DataError(f"{what}: {text!r} is not a number") from None
-    if not value.is_finite():
-        raise DataError(f"{what}: {text!r} is not a finite number")
-    return value
-
-
-def cfe_percent(text: str, is_percent: bool, what: str) -> str:
-    """CFE cell as a percentage string: '0.19' -> '19', '0.905' -> '90.5', '' -> ''."""
-    if text == "":
-        return ""
-    value = parse_number(text, what)
-    if not is_percent:
-        if not 0 <= value <= 1:
-            raise DataError(f"{what}: CFE {text} is not a fraction between 0 and 1")
-        value = value.scaleb(2)
-    if not 0 <= value <= 100:
-        raise DataError(f"{what}: CFE {text} is not a percentage between 0 and 100")
-    digits = format(value, "f")
-    if "." in digits:
-        digits = digits.rstrip("0").rstrip(".")
-    return digits
-
-
 def build_table(src_dir: Path) -> tuple[pd.DataFrame, dict[int, str]]:
     """All years as intensity_history.csv rows; also the intensity header used per year."""
     rows: list[dict[str, str]] = []
@@ -155,8 +122,9 @@ def build_table(src_dir: Path) -> tuple[pd.DataFrame, dict[int, str]]:
             what = f"{path.name} {region_id}"
             if region_id == "":
                 raise DataError(f"{path}: a row has an empty region id")
-            if intensity != "" and not 0 <= parse_number(intensity, what) <= MAX_INTENSITY:
-                raise DataError(f"{what}: intensity {intensity} outside 0-{MAX_INTENSITY}")
+            low, high = bounds("intensity_history", "intensity_g_per_kwh")
+            if intensity != "" and not low <= parse_number(intensity, what) <= high:
+                raise DataError(f"{what}: intensity {intensity} outside {low}-{high}")
             rows.append(
                 {
                     "provider": PROVIDER,

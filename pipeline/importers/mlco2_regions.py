@@ -6,7 +6,7 @@ calculator used (column ``impact``, gCO2e/kWh), its source and, for a few, a PUE
 is read only from the path given on the command line.
 
 Every region is written with the key it has in ``data/cloud_regions.csv`` today
-(``provider``, ``region_id``), mapped by the rules of ``pipeline/importers/cloud_regions.py``
+(``provider``, ``region_id``), mapped by :data:`PROVIDER_SLUGS` and :data:`REGION_KEY_FIXES`
 (``PROVIDER_SLUGS``: ``ovh`` -> ``ovhcloud``; ``REGION_KEY_FIXES``: the Scaleway row with an
 empty region id is ``fr-par``), followed by the original values as published
 (``legacy_*``, copied as text: ``34.5`` stays ``34.5``) and the provenance columns.
@@ -34,12 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.importers.cloud_regions import (
-    InputError,
-    read_mlco2,
-    read_text_csv,
-    require_columns,
-)
+from pipeline.importers.common import InputError, read_text_csv, require_columns
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REGIONS = REPO_ROOT / "data" / "cloud_regions.csv"
@@ -74,10 +69,27 @@ KNOWN_DEFECTS = {
     "corrected gcp northamerica-northeast1 (Montréal) to 34.5",
 }
 
+# Original calculator (provider, region) -> cloud_regions.csv's (provider, region_id).
+PROVIDER_SLUGS = {"ovh": "ovhcloud"}
+REGION_KEY_FIXES = {("scaleway", ""): ("scaleway", "fr-par")}
+MLCO2_COLUMNS = ["provider", "region", "impact"]
+
 URL = re.compile(r"https?://\S+")
 FULL_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 MONTH_YEAR = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(\d\d)\b",
                         re.IGNORECASE)
+
+
+def read_mlco2(path: Path) -> pd.DataFrame:
+    """The original calculator's regions: provider, region, impact, and this table's key."""
+    frame = read_text_csv(path)
+    require_columns(frame, MLCO2_COLUMNS, path)
+    frame = frame[(frame != "").any(axis=1)]
+    keys = [
+        REGION_KEY_FIXES.get((p, r), (PROVIDER_SLUGS.get(p, p), r))
+        for p, r in zip(frame["provider"], frame["region"], strict=True)
+    ]
+    return frame.assign(new_provider=[k[0] for k in keys], new_region=[k[1] for k in keys])
 
 
 def stated_year(*texts: str) -> int | None:

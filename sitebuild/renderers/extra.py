@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import io
 import shlex
-import statistics
 import subprocess
 import sys
 from html import escape
@@ -23,15 +22,15 @@ from ml_emissions.catalog import Hardware
 from ml_emissions.cli import main as cli_main
 from ml_emissions.errors import each_error
 from ml_emissions.facility import PUE_TYPE_WORDS, resolve_facility
-from ml_emissions.location import region_location
 from ml_emissions.reports import describe, describe_comparison, provider_figure_text
 from ml_emissions.resolve import resolve
+from pipeline.legacy_comparison import compare, summarize
 from sitebuild.renderers.markers import Context, MarkerError, renderer
+from sitebuild.renderers.safe import Markup, code, link, md_text
 from sitebuild.renderers.tables import markdown_table
 from sitebuild.renderers.values import DATA, alternative, read_rows
 
 ROOT = DATA.parent
-LEGACY_FILE = "legacy_mlco2_regions.csv"
 
 
 def _signed_percent(value: float) -> str:
@@ -43,12 +42,11 @@ def _signed_percent(value: float) -> str:
 
 
 def _source_cell(text: str) -> str:
-    """A source as the original calculator wrote it: a URL becomes a link named by its
-    host, anything else is kept as text (whitespace collapsed)."""
+    """A source as the original calculator wrote it: an http(s) address becomes a link
+    named by its host, anything else is kept as text."""
     text = " ".join(text.split())
     if text.startswith(("http://", "https://")):
-        host = urlsplit(text).netloc.removeprefix("www.")
-        return f"[{host}]({text})"
+        return link(urlsplit(text).netloc.removeprefix("www."), text)
     return text or "-"
 
 
@@ -58,34 +56,24 @@ def _source_cell(text: str) -> str:
 @renderer("legacy-comparison")
 def legacy_comparison(context: Context, provider: str = "") -> str:
     """Every region of the original calculator (data/legacy_mlco2_regions.csv): the
-    intensity it used beside the one this engine uses today, and the change."""
-    if not (DATA / LEGACY_FILE).exists():
-        raise MarkerError(f"data/{LEGACY_FILE} does not exist yet: the legacy-comparison "
-                          "table needs it (see pipeline/importers/mlco2_regions.py)")
-    catalog = context.catalog
-    rows = [row for row in read_rows(LEGACY_FILE) if not provider or row["provider"] == provider]
+    intensity it used beside the one this engine uses today on the default basis, and
+    the change (:func:`pipeline.legacy_comparison.compare`, which also writes the
+    comparison of data/CHANGELOG.md)."""
+    rows = [row for row in compare(context.catalog, DATA)
+            if not provider or row.key.startswith(f"{provider}:")]
     if not rows:
-        raise MarkerError(f"data/{LEGACY_FILE} has no rows for provider={provider!r}")
-    lines, changes = [], []
-    for row in sorted(rows, key=lambda r: (r["provider"], r["region_id"])):
-        key = f"{row['provider']}:{row['region_id']}"
-        location = region_location(catalog, catalog.find_region(key), "life-cycle")
-        then = float(row["legacy_intensity_g_per_kwh"])
-        now = location.intensity_g_per_kwh
-        change_text = "-"  # a relative change from zero is undefined
-        if then > 0:
-            change = 100.0 * (now - then) / then
-            changes.append(change)
-            change_text = _signed_percent(change)
-        lines.append([f"`{key}`", fmt.number(then), _source_cell(row["legacy_source"]),
-                      fmt.number(now), location.intensity_basis, change_text])
-    lower = sum(1 for c in changes if c < 0)
-    median = _signed_percent(statistics.median(changes)) if changes else "-"
-    summary = (f"\n\n{len(rows)} regions; the intensity is lower today for {lower} of them "
-               f"and higher for {sum(1 for c in changes if c > 0)}; median change "
-               f"{median}. Original values: "
-               f"[mlco2/impact]({rows[0]['source_url']}), `data/impact.csv` "
-               f"({rows[0]['licence']}).")
+        raise MarkerError(f"data/legacy_mlco2_regions.csv has no rows for {provider=}")
+    lines = [[code(row.key), fmt.number(row.old), _source_cell(row.legacy_source),
+              fmt.number(row.new), f"life-cycle, yearly average, grid zone {row.zone_id}",
+              "-" if row.change_pct is None else _signed_percent(row.change_pct)]
+             for row in sorted(rows, key=lambda r: r.key)]
+    total = summarize(rows)
+    median = "-" if total.median_change_pct is None else _signed_percent(
+        total.median_change_pct)
+    summary = (f"\n\n{total.regions} regions; the intensity is lower today for "
+               f"{total.lower} of them and higher for {total.higher}; median change "
+               f"{median}. Original values: {link('mlco2/impact', rows[0].source_url)}, "
+               f"{code('data/impact.csv')} ({md_text(rows[0].licence)}).")
     return summary + markdown_table(
         ["Region", "Original gCO2e/kWh", "Original source", "Now gCO2e/kWh", "Basis now",
          "Change"], lines)
@@ -206,10 +194,6 @@ def estimate_detail(context: Context, show: str, **params: str) -> str:
 # -- tables -------------------------------------------------------------------------
 
 
-def _link(text: str, url: str) -> str:
-    return f"[{text}]({url})" if url else text
-
-
 def _efficiency(device: Hardware) -> str:
     if not device.fp16_tflops or device.tdp_w is None:
         return "-"
@@ -239,7 +223,7 @@ def hardware_table(context: Context, names: str = "", basis: str = "", kind: str
               "unpublished": "not published (give a measured power)"}
     rows = [[d.name, str(d.release_year), _power(d), labels[d.power_basis],
              fmt.number(d.fp16_tflops) if d.fp16_tflops else "-", _efficiency(d),
-             _link(d.source.citation, d.source.url)] for d in devices]
+             link(d.source.citation, d.source.url)] for d in devices]
     return markdown_table(["Device", "Year", "Power (W)", "Power basis",
                            "FP16/BF16 dense TFLOPS", "GFLOPS per W", "Source"], rows)
 
@@ -286,7 +270,7 @@ def job_regions(context: Context, provider: str, n: str = "5", **params: str) ->
     rows = []
     for rank, option in enumerate(shown, start=1):
         position = rank if rank <= count else len(options) - len(shown) + rank
-        rows.append([str(position), f"`{option.key}`",
+        rows.append([str(position), code(option.key),
                      catalog.find_region(option.key).display_name,
                      fmt.number(option.intensity_g_per_kwh), fmt.number(option.pue),
                      fmt.mass(option.co2e_kg)])
@@ -310,11 +294,11 @@ def facility_table(context: Context) -> str:
         # a region without a PUE of its own: the provider's figure (or the default)
         region = next((r for r in regions if r.pue is None), regions[0])
         facility = resolve_facility(catalog, "cloud", None, None, region)
-        rows.append((f"`cloud`: {provider.name}", facility))
+        rows.append((Markup(f"{code('cloud')}: {md_text(provider.name)}"), facility))
     for kind in ("data-centre", "hpc", "workstation"):
-        rows.append((f"`{kind}`", resolve_facility(catalog, kind, None, None, None)))
+        rows.append((code(kind), resolve_facility(catalog, kind, None, None, None)))
     lines = [[where, fmt.number(f.pue), PUE_TYPE_WORDS[f.pue_type],
-              _link(f.pue_source.citation, f.pue_source.url), str(f.pue_source.year),
+              link(f.pue_source.citation, f.pue_source.url), str(f.pue_source.year),
               f.pue_note or "-"] for where, f in rows]
     return markdown_table(["Facility", "PUE", "What the figure is", "Source", "Year",
                            "Note"], lines)
@@ -360,12 +344,12 @@ def input_limits(context: Context) -> str:
     rows = []
     for field, bad, extra_values, origin in _LIMIT_PROBES:
         allowed = _allowed(field, {**_PROBE_JOB, **extra_values, field: bad})
-        where = ("the engine (`job.py`)" if origin == "engine"
-                 else f"`{origin}`, data/constants.csv")
-        rows.append([f"`{field.replace('_', '-')}`", allowed, where])
+        where = (Markup(f"the engine ({code('job.py')})") if origin == "engine"
+                 else Markup(f"{code(origin)}, data/constants.csv"))
+        rows.append([code(field.replace("_", "-")), allowed, where])
     shortest = _allowed("hours", {**_PROBE_JOB, "hours": 1e-12})
-    rows.append(["one run (`hours`, or device-hours per device)", shortest,
-                 "the engine (`job.py`)"])
+    rows.append([Markup(f"one run ({code('hours')}, or device-hours per device)"), shortest,
+                 Markup(f"the engine ({code('job.py')})")])
     return markdown_table(["Input", "Allowed", "Set by"], rows)
 
 

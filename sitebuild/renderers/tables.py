@@ -9,24 +9,25 @@ from urllib.parse import urlencode
 from ml_emissions import Job, estimate
 from ml_emissions import formatting as fmt
 from ml_emissions.location import region_location
+from pipeline.column_docs import column_rows
+from pipeline.schema import load_schemas
 from sitebuild.renderers.markers import Context, MarkerError, renderer
+from sitebuild.renderers.safe import Markup, code, link, md_text
 from sitebuild.renderers.values import DATA, read_rows
 
 KG_PER_UNIT = {"kg": 1.0, "t": 1000.0, "lb": 0.45359237}  # 1 lb = 0.45359237 kg exactly
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown pipe table (cells escaped for ``|``), surrounded by blank lines."""
+    """A Markdown pipe table, surrounded by blank lines: every cell of plain text is
+    escaped (:func:`~sitebuild.renderers.safe.md_text`); :class:`Markup` cells (links,
+    code) are kept, with their ``|`` escaped."""
     def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+        return md_text(text).replace("|", "\\|") if isinstance(text, Markup) else md_text(text)
 
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n\n" + "\n".join(lines) + "\n\n"
-
-
-def _link(text: str, url: str) -> str:
-    return f"[{text}]({url})" if url else text
 
 
 def _order(order: str) -> bool:
@@ -66,7 +67,7 @@ def regions_ranked(context: Context, order: str = "cleanest", n: str = "10",
                       if basis != "provider" or r.provider_intensity_g_per_kwh is not None),
                      key=lambda pair: (pair[0].intensity_g_per_kwh, pair[1].key),
                      reverse=_order(order))
-    rows = [[f"`{r.key}`", r.display_name, r.zone_id, fmt.number(loc.intensity_g_per_kwh),
+    rows = [[code(r.key), r.display_name, r.zone_id, fmt.number(loc.intensity_g_per_kwh),
              loc.intensity_basis] for loc, r in located[: int(n)]]
     return markdown_table(["Region", "Location", "Grid zone", "gCO2e/kWh", "Basis"], rows)
 
@@ -74,8 +75,8 @@ def regions_ranked(context: Context, order: str = "cleanest", n: str = "10",
 @renderer("pue-table")
 def pue_table(context: Context) -> str:
     """Every PUE value of data/pue.csv with its source."""
-    rows = [[f"`{p.pue_id}`", p.scope, fmt.number(p.pue),
-             _link(p.source.citation, p.source.url), str(p.source.year)]
+    rows = [[code(p.pue_id), p.scope, fmt.number(p.pue),
+             link(p.source.citation, p.source.url), str(p.source.year)]
             for p in sorted(context.catalog.pue, key=lambda p: (p.scope, p.pue))]
     return markdown_table(["Id", "Scope", "PUE", "Source", "Year"], rows)
 
@@ -87,15 +88,15 @@ def equivalents_table(context: Context) -> str:
     for eq in context.catalog.equivalents:
         basis = "kg CO2e" if eq.basis == "co2e_kg" else "kWh"
         rows.append([eq.label, f"{fmt.number(eq.amount_per_unit)} {basis} per {eq.unit}",
-                     _link(eq.source.citation, eq.source.url), str(eq.source.year)])
+                     link(eq.source.citation, eq.source.url), str(eq.source.year)])
     return markdown_table(["Equivalent", "Factor", "Source", "Year"], rows)
 
 
 @renderer("constants-table")
 def constants_table(context: Context) -> str:
     """Every model constant and assumption with its source."""
-    rows = [[f"`{c.constant_id}`", fmt.number(c.value), c.unit, c.note,
-             _link(c.source.citation, c.source.url)] for c in context.catalog.constants]
+    rows = [[code(c.constant_id), fmt.number(c.value), c.unit, c.note,
+             link(c.source.citation, c.source.url)] for c in context.catalog.constants]
     return markdown_table(["Constant", "Value", "Unit", "Meaning", "Source"], rows)
 
 
@@ -112,13 +113,14 @@ def published_estimates(context: Context) -> str:
         published_kg = float(row["published_co2e"]) * KG_PER_UNIT[row["published_co2e_unit"]]
         inputs = ", ".join(f"{k} {v}" for k, v in params.items())
         rows.append([
-            _link(row["publication"], row["source_url"]), row["location_in_publication"],
+            link(row["publication"], row["source_url"]), row["location_in_publication"],
             row["model"], inputs,
             f"{fmt.energy(float(row['published_energy_kwh']))}, {fmt.mass(published_kg)}",
             f"{fmt.energy(result.energy_kwh)}, {fmt.mass(result.co2e_kg)}",
             f"{result.co2e_kg / published_kg:.3f}",
             # the same inputs as a permalink (MkDocs keeps the query of a page link)
-            f"[Open {row['model']}](calculator.md?{urlencode(result.job.to_params())})",
+            Markup(f"[Open {md_text(row['model'])}]"
+                   f"(calculator.md?{urlencode(result.job.to_params())})"),  # %-encoded
         ])
     return markdown_table(["Publication", "Where", "Model", "Inputs", "Published",
                            "This engine", "Ratio (CO2e)", "In the calculator"], rows)
@@ -138,10 +140,32 @@ def region_history(context: Context, regions: str) -> str:
                   if row["region_id"] == region}
         if not series:
             raise MarkerError(f"region {region!r} has no history")
-        rows.append([f"`gcp:{region}`", *[fmt.number(float(series[y])) if y in series else "-"
+        rows.append([code(f"gcp:{region}"), *[fmt.number(float(series[y])) if y in series else "-"
                                            for y in years]])
-    basis_row = ["*Basis*", *[f"*{bases[y]}*" for y in years]]
+    basis_row = [Markup("*Basis*"), *[Markup(f"*{md_text(bases[y])}*") for y in years]]
     return markdown_table(["Region", *years], [basis_row, *rows])
+
+
+def _code_spans(text: str) -> Markup:
+    """Text whose `backquoted` parts are code, the rest escaped."""
+    parts = text.split("`")
+    return Markup("".join(code(part) if index % 2 else md_text(part)
+                          for index, part in enumerate(parts)))
+
+
+@renderer("columns")
+def columns(context: Context, table: str) -> str:
+    """The columns of ``data/<table>.csv`` from its schema (``data/schema/``), in a
+    collapsible block: the same table as data/README.md's (:mod:`pipeline.column_docs`)."""
+    schemas = load_schemas()
+    if table not in schemas:
+        raise MarkerError(f"table={table!r}: expected one of {', '.join(schemas)}")
+    schema = schemas[table]
+    rows = [[code(row[0].strip("`")), _code_spans(row[1]), row[2]]
+            for row in column_rows(schema.fields, schema)]
+    return (f'\n\n<details class="info" markdown="1">\n<summary>The columns of '
+            f"<code>{escape(schema.file)}</code></summary>\n"
+            + markdown_table(["Column", "Type", "Meaning"], rows) + "</details>\n\n")
 
 
 @renderer("data-table")

@@ -9,7 +9,7 @@ import pytest
 from ml_emissions import Job, UnpublishedPowerError, estimate, load_catalog, render
 from ml_emissions.catalog import Catalog
 from ml_emissions.engine import Alternative, Estimate
-from tests.conftest import data_rows, pue_row, region_row, zone_intensity
+from tests.conftest import data_rows, provider_figure, pue_row, region_row, zone_intensity
 
 # Documented facts the tests rely on, typed here independently of the catalog:
 A100_SXM4_80GB_W = 400.0  # NVIDIA A100 datasheet: max TDP of the SXM4 80GB module
@@ -117,7 +117,9 @@ def test_region_with_provider_intensity_pue_and_cfe() -> None:
     # life-cycle figure of the region's grid zone, as for every other provider
     row = region_row("gcp", "us-central1")
     pue = float(row["pue"]) if row["pue"] else float(pue_row("gcp")["pue"])
-    own = float(row["provider_intensity_g_per_kwh"])
+    figure = provider_figure("gcp", "us-central1")
+    assert figure is not None
+    own = float(figure["intensity_g_per_kwh"])
     lifecycle = zone_intensity(row["zone_id"])
     result = estimate(Job(watts=1000, hours=100, region="gcp:us-central1"))
     assert result.inputs.location.basis == "life-cycle"
@@ -125,7 +127,7 @@ def test_region_with_provider_intensity_pue_and_cfe() -> None:
     assert result.inputs.pue == pue
     assert result.energy_kwh == pytest.approx(100 * pue)
     assert result.co2e_kg == pytest.approx(100 * pue * lifecycle / 1000)
-    cfe = float(row["cfe_pct"])
+    cfe = float(figure["cfe_pct"])
     assert result.provider_figure is not None
     assert result.provider_figure.co2e_kg == pytest.approx(100 * pue * own / 1000)
     assert result.market_co2e_kg == pytest.approx(100 * pue * own / 1000 * (1 - cfe / 100))
@@ -137,7 +139,7 @@ def test_region_with_provider_intensity_pue_and_cfe() -> None:
 
 def test_region_without_provider_intensity_uses_its_zone() -> None:
     row = region_row("aws", "us-east-1")
-    assert not row["provider_intensity_g_per_kwh"]
+    assert provider_figure("aws", "us-east-1") is None
     result = estimate(Job(watts=1000, hours=1, region="aws:us-east-1", pue=1.0))
     assert result.co2e_kg == pytest.approx(zone_intensity(row["zone_id"]) / 1000)
     assert result.market_co2e_kg is None
@@ -147,7 +149,8 @@ def test_ibm_region_uses_its_zone_and_the_default_pue() -> None:
     # IBM Cloud publishes no PUE and no intensity per region: Frankfurt (eu-de) draws
     # from the German grid zone and gets the 'unknown' default PUE of data/pue.csv
     row = region_row("ibm", "eu-de")
-    assert (row["zone_id"], row["pue"], row["provider_intensity_g_per_kwh"]) == ("DE", "", "")
+    assert (row["zone_id"], row["pue"]) == ("DE", "")
+    assert provider_figure("ibm", "eu-de") is None
     assert not [p for p in data_rows("pue.csv") if p["pue_id"] == "ibm"]
     pue = float(pue_row("unknown")["pue"])
     result = estimate(Job(hardware="A100 80GB SXM", count=8, hours=10, region="ibm:eu-de"))

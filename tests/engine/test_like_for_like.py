@@ -19,7 +19,7 @@ from ml_emissions.engine import Estimate
 from ml_emissions.job import BASES
 from ml_emissions.reports import describe, describe_comparison
 from ml_emissions.resolve import job_from_params
-from tests.conftest import data_rows, pue_row, region_row
+from tests.conftest import data_rows, provider_figure, pue_row, region_row
 
 GCP_PUE = float(pue_row("gcp")["pue"])  # Google's fleet-wide PUE, data/pue.csv
 UNKNOWN_PUE = float(pue_row("unknown")["pue"])  # the data-centre default
@@ -55,7 +55,9 @@ def test_google_stockholm_on_the_default_basis_is_its_grid_zones_life_cycle_figu
         same_grid = estimate(Job(watts=1000, hours=10, region=key))
         assert same_grid.inputs.location.intensity_g_per_kwh == lifecycle
     # Google's own figure (2.73 g/kWh, operational) is shown beside, as the provider's
-    own = float(row["provider_intensity_g_per_kwh"])
+    figure = provider_figure("gcp", "europe-north2")
+    assert figure is not None
+    own = float(figure["intensity_g_per_kwh"])
     assert result.provider_figure is not None
     assert result.provider_figure.intensity_g_per_kwh == own
     assert "Google Cloud's own figure (operational, location-based, 2024)" in render(result)
@@ -118,13 +120,14 @@ def test_no_comparison_mixes_bases(basis: str) -> None:
         assert {c.basis for c in result.comparisons} == {basis}
         assert {r.basis for r in result.provider_regions} == {basis}
         provider_figures = [r for r in data_rows("cloud_regions.csv")
-                            if r["provider"] == "gcp" and r["provider_intensity_g_per_kwh"]]
+                            if provider_figure(r["provider"], r["region_id"])]
         if basis == "provider":  # only the provider's own regions, no grid zone
             assert [c.kind for c in result.comparisons] == ["same_provider"]
             assert len(result.provider_regions) == len(provider_figures)
         for option in result.provider_regions:  # each region's figure on this basis
             region = region_row(*option.key.split(":"))
-            expected = (float(region["provider_intensity_g_per_kwh"]) if basis == "provider"
+            own = provider_figure(*option.key.split(":"))
+            expected = (float(own["intensity_g_per_kwh"]) if basis == "provider" and own
                         else float(zone(region["zone_id"])[
                             f"intensity_{basis.replace('-', '')}_g_per_kwh"]))
             assert option.intensity_g_per_kwh == expected

@@ -27,7 +27,7 @@ from ml_emissions.location import region_location
 from sitebuild.renderers import extra
 from sitebuild.renderers.markers import MARKER, Context, MarkerError, render_markers
 from sitebuild.renderers.tables import published_estimates
-from tests.conftest import ROOT, data_rows
+from tests.conftest import ROOT, data_rows, provider_figure
 
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
@@ -132,7 +132,9 @@ def catalog_figures() -> dict[str, str]:
     catalog = load_catalog()
     for row in data_rows("cloud_regions.csv"):
         key = f"{row['provider']}:{row['region_id']}"
-        add(row["provider_intensity_g_per_kwh"], f"cloud_regions.csv {key} (provider's)")
+        own = provider_figure(row["provider"], row["region_id"])
+        if own:
+            add(own["intensity_g_per_kwh"], f"intensity_history.csv {key} (provider's)")
         for basis in ("life-cycle", "direct"):
             used = region_location(catalog, catalog.find_region(key), basis).intensity_g_per_kwh
             add(repr(used), f"cloud_regions.csv {key} ({basis}, as the engine uses it)")
@@ -321,30 +323,31 @@ def test_the_input_limits_are_the_engines_own() -> None:
 
     constants = {row["constant_id"]: float(row["value"]) for row in data_rows("constants.csv")}
     too_high_pue = allowed(hours=1.0, pue=constants["max_pue"] + 1)
-    assert f"| `pue` | {too_high_pue} | `max_pue`, data/constants.csv |" in table
+    assert f"| <code>pue</code> | {too_high_pue} | <code>max_pue</code>, data/constants.csv |" \
+        in table
     assert f"at most {constants['max_pue']:g}" in too_high_pue
     too_high = allowed(hours=1.0, intensity=constants["max_intensity_g_per_kwh"] + 1)
-    assert f"| `intensity` | {too_high} |" in table
+    assert f"| <code>intensity</code> | {too_high} |" in table
     assert allowed(hours=1e-9) in table  # the shortest run the engine accepts
     assert allowed(hours=1.0, count=0) in table
     for name in ("count", "runs", "hours", "device-hours", "total-device-hours",
                  "development-hours", "watts", "measured-watts", "cpu-watts", "memory-gb",
                  "utilization"):
-        assert f"| `{name}` |" in table
+        assert f"| <code>{name}</code> |" in table
 
 
 def test_the_facility_table_gives_each_facilitys_pue_and_its_type() -> None:
     table = render_markers("<!-- data:facility-table -->", Context(page_url="factors/pue/"))
     pue = {row["pue_id"]: row for row in data_rows("pue.csv")}
     workstation = fmt.number(float(pue["workstation"]["pue"]))
-    assert f"| `workstation` | {workstation} | convention |" in table
+    assert f"| <code>workstation</code> | {workstation} | convention |" in table
     unknown = fmt.number(float(pue["unknown"]["pue"]))
-    assert f"| `data-centre` | {unknown} | survey average |" in table
-    (hpc,) = [line for line in table.splitlines() if line.startswith("| `hpc`")]
+    assert f"| <code>data-centre</code> | {unknown} | survey average |" in table
+    (hpc,) = [line for line in table.splitlines() if line.startswith("| <code>hpc</code>")]
     assert f"| {unknown} |" in hpc and "no survey publishes" in hpc  # pue.csv has no hpc row
     assert "hpc" not in pue
     providers = {row["provider"] for row in data_rows("cloud_regions.csv")}
-    assert table.count("| `cloud`: ") == len(providers)
+    assert table.count("| <code>cloud</code>: ") == len(providers)
     (azure,) = [line for line in table.splitlines() if "Microsoft Azure" in line]
     assert f"| {fmt.number(float(pue['azure']['pue']))} | fleet-wide operating PUE |" in azure
 

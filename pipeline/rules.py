@@ -1,0 +1,191 @@
+"""The cross-field rules of the tables: what a schema cannot say because it spans
+columns, rows or tables. :mod:`pipeline.validate` applies them once every table has
+passed its schema.
+
+* a device's power is empty exactly when its vendor publishes none (``unpublished``);
+* no name or alias of a device names another one (as the engine matches names);
+* a zone's country code is its id up to the first ``-``, and only the world average
+  (``GLOBAL``, a life-cycle figure) has neither a code nor a direct figure;
+* a region's published PUE comes with its source URL and year;
+* every row cites an https source, except this project's own assumptions, which cite
+  their section of the Methodology page;
+* each constant the engine reads exists, within its bounds, and the limits on inputs
+  are above every figure of the data;
+* each facility's default PUE row exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from ml_emissions.catalog import normalize_name
+from ml_emissions.facility import FACILITY_PUE_IDS
+from pipeline.schema import TableSchema
+from pipeline.tables import Problem, Table
+
+__all__ = ["CONSTANT_BOUNDS", "PROJECT_SOURCE", "check_rules"]
+
+WORLD_ZONE = "GLOBAL"
+UNPUBLISHED = "unpublished"
+PROJECT_SOURCE = "ML Emissions Calculator, Methodology page"
+"""How the source of a project assumption starts; such a row has no URL."""
+
+CONSTANT_BOUNDS: dict[str, tuple[float, float, str]] = {
+    # constant id: (lowest, highest, what the bounds say), both inclusive
+    "memory_power_w_per_gb": (0.01, 10.0, "a DRAM power between 0.01 and 10 W per GB"),
+    "default_utilization": (0.01, 1.0, "a share of the rated power between 0.01 and 1"),
+    "range_utilization_rel": (0.0, 0.99, "a relative spread between 0 and 0.99"),
+    "range_measured_power_rel": (0.0, 0.99, "a relative spread between 0 and 0.99"),
+    "range_pue_overhead_rel": (0.0, 0.99, "a relative spread between 0 and 0.99"),
+    "max_pue": (1.01, 10.0, "a PUE limit between 1.01 and 10"),
+    "max_intensity_g_per_kwh": (100.0, 10_000.0, "a limit between 100 and 10,000 g/kWh"),
+}
+"""Every constant the engine reads, with its plausible bounds."""
+
+Tables = dict[str, Table]
+Rule = Callable[[dict[str, TableSchema], Tables], Iterator[Problem]]
+
+
+def _rows(tables: Tables, name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    yield from tables[name].rows
+
+
+def _problem(schema: TableSchema, line: int, row: dict[str, str], column: str,
+             message: str) -> Problem:
+    key = ",".join(f"{k}={row[k]}" for k in schema.primary_key)
+    return Problem(schema.file, line, column, message, key)
+
+
+def _power(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["hardware"]
+    for line, row in _rows(tables, "hardware"):
+        unpublished = row["power_basis"] == UNPUBLISHED
+        if unpublished and row["tdp_w"]:
+            yield _problem(schema, line, row, "tdp_w", f"{row['tdp_w']} is given but "
+                           "power_basis is unpublished; leave it empty, or name the basis "
+                           "of the figure")
+        elif not unpublished and not row["tdp_w"]:
+            yield _problem(schema, line, row, "tdp_w", "is empty; a number is required "
+                           "unless power_basis is unpublished")
+
+
+def _aliases(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["hardware"]
+    separator = schema.field("aliases").separator or ";"
+    owner: dict[str, tuple[str, int]] = {}
+    for line, row in _rows(tables, "hardware"):
+        names = [row["hardware_id"], row["name"],
+                 *[a for a in row["aliases"].split(separator) if a]]
+        for name in names:
+            key = normalize_name(name)
+            if not key:
+                yield _problem(schema, line, row, "aliases",
+                               f"{name!r} has no letters or digits")
+                continue
+            other = owner.get(key)
+            if other is not None and other[0] != row["hardware_id"]:
+                yield _problem(schema, line, row, "aliases",
+                               f"{name!r} also names {other[0]} (line {other[1]})")
+            owner.setdefault(key, (row["hardware_id"], line))
+
+
+def _zones(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["grid_zones"]
+    for line, row in _rows(tables, "grid_zones"):
+        code, zone = row["country_code"], row["zone_id"]
+        if zone == WORLD_ZONE:
+            if code:
+                yield _problem(schema, line, row, "country_code",
+                               f"{code!r} is given, but {WORLD_ZONE} is the world average")
+            if row["intensity_direct_g_per_kwh"]:
+                yield _problem(schema, line, row, "intensity_direct_g_per_kwh",
+                               f"is given, but {WORLD_ZONE} (Ember) is a life-cycle figure "
+                               "only; leave it empty")
+            continue
+        if code != zone.split("-", 1)[0]:
+            yield _problem(schema, line, row, "country_code",
+                           f"{code!r} is not the zone id up to its first '-'"
+                           + (f"; only {WORLD_ZONE} may leave it empty" if not code else ""))
+        if not row["intensity_direct_g_per_kwh"]:
+            yield _problem(schema, line, row, "intensity_direct_g_per_kwh", "is empty; only "
+                           f"{WORLD_ZONE} (a life-cycle figure only) may leave it empty")
+
+
+def _region_pue(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["cloud_regions"]
+    for line, row in _rows(tables, "cloud_regions"):
+        if row["pue"]:
+            for column in ("pue_source_url", "pue_year"):
+                if not row[column]:
+                    yield _problem(schema, line, row, column, "is empty; a published PUE "
+                                   "needs its source URL and year")
+
+
+def _sources(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    for name, schema in schemas.items():
+        if "source_url" not in schema.columns:
+            continue
+        for line, row in _rows(tables, name):
+            assumption = row["source"].startswith(PROJECT_SOURCE)
+            if not row["source_url"] and not assumption:
+                yield _problem(schema, line, row, "source_url", "is empty; a value is "
+                               "required, except for this project's own assumptions (source "
+                               f"{PROJECT_SOURCE!r}...)")
+            elif row["source_url"] and assumption:
+                yield _problem(schema, line, row, "source_url", "is given for a project "
+                               "assumption, which cites its Methodology section instead")
+
+
+def _constants(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["constants"]
+    values = {}
+    for line, row in _rows(tables, "constants"):
+        values[row["constant_id"]] = float(row["value"])
+        bounds = CONSTANT_BOUNDS.get(row["constant_id"])
+        if bounds is None:
+            yield _problem(schema, line, row, "constant_id", f"{row['constant_id']!r} is not "
+                           "a constant the engine reads: " + ", ".join(CONSTANT_BOUNDS))
+        elif not bounds[0] <= values[row["constant_id"]] <= bounds[1]:
+            yield _problem(schema, line, row, "value", f"{row['value']} is not valid; "
+                           f"expected {bounds[2]}")
+    for constant_id in CONSTANT_BOUNDS:
+        if constant_id not in values:
+            yield Problem(schema.file, None, "constant_id",
+                          f"the constant {constant_id!r} is missing")
+    yield from _limits_hold(schemas, tables, values)
+
+
+def _limits_hold(schemas: dict[str, TableSchema], tables: Tables,
+                 constants: dict[str, float]) -> Iterator[Problem]:
+    """The limits on inputs are above every figure of the data itself."""
+    checks = [("max_pue", "pue", ("pue",)), ("max_pue", "cloud_regions", ("pue",)),
+              ("max_intensity_g_per_kwh", "grid_zones",
+               ("intensity_lifecycle_g_per_kwh", "intensity_direct_g_per_kwh"))]
+    for constant_id, name, columns in checks:
+        limit = constants.get(constant_id)
+        if limit is None:
+            continue
+        for line, row in _rows(tables, name):
+            for column in columns:
+                if row[column] and float(row[column]) > limit:
+                    yield _problem(schemas[name], line, row, column,
+                                   f"{row[column]} is above {constant_id} ({limit:g}) of "
+                                   "data/constants.csv")
+
+
+def _facility_pue(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["pue"]
+    ids = {row["pue_id"] for _, row in _rows(tables, "pue")}
+    for facility, pue_id in FACILITY_PUE_IDS.items():
+        if pue_id not in ids and facility != "hpc":  # hpc falls back to the default
+            yield Problem(schema.file, None, "pue_id",
+                          f"the default {pue_id!r} of the {facility} facility is missing")
+
+
+RULES: tuple[Rule, ...] = (_power, _aliases, _zones, _region_pue, _sources, _constants,
+                           _facility_pue)
+
+
+def check_rules(schemas: dict[str, TableSchema], tables: Tables) -> list[Problem]:
+    """Every problem the cross-field rules find."""
+    return [problem for rule in RULES for problem in rule(schemas, tables)]

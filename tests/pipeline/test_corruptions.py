@@ -1,0 +1,180 @@
+"""Every corruption of a data table that the old validator let through (issue "One
+schema, one room per stage") is refused with a message naming the file, line, column and
+rule; the pipeline's commands and the site build refuse it too, with exit status 2 and no
+traceback; and a link from the data is escaped and scheme-checked even if the validator
+were bypassed."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from ml_emissions import web
+from ml_emissions.catalog import Source, load_catalog
+from ml_emissions.result_html import _source_link
+from pipeline import build_catalog, build_datapackage, column_docs
+from pipeline import validate as validator
+from sitebuild.hooks.content import check_data
+from sitebuild.renderers.markers import Context, render_markers
+from tests.conftest import set_cell
+
+HOSTILE_URL = "https://x.org/a)<img src=x onerror=alert(1)>"
+
+# (file, line, column, value, what the message says)
+CELLS = [
+    ("pue.csv", 3, "source_url", HOSTILE_URL, "is not an https address"),
+    ("cloud_regions.csv", 3, "pue_source_url", "javascript:alert(1)",
+     "is not an https address"),
+    ("cloud_regions.csv", 3, "region_id", "ap-east-1 ", "'ap-east-1 ' has spaces around it"),
+    ("constants.csv", 3, "constant_id", "default_utilization ", "has spaces around it"),
+    ("constants.csv", 3, "value", "-1", "-1 is not valid; expected a share of the rated "
+     "power between 0.01 and 1"),
+    ("constants.csv", 2, "value", "-1000", "-1000 is not valid; expected a DRAM power"),
+    ("hardware.csv", 3, "tdp_w", "1_000", "'1_000' is not a number written with digits"),
+    ("hardware.csv", 3, "tdp_w", "٣٠٠", "'٣٠٠' is not a number written with digits"),
+    ("hardware.csv", 3, "tdp_w", "nan", "'nan' is not a number written with digits"),
+    ("hardware.csv", 3, "tdp_w", "-300", "-300 is below the minimum 1"),
+    ("hardware.csv", 3, "source_year", "2020.0", "'2020.0' is not a whole number"),
+    ("hardware.csv", 3, "source_year", "2e3", "'2e3' is not a whole number"),
+    ("hardware.csv", 3, "source_url", "https://", "'https://' is not an https address"),
+    ("hardware.csv", 3, "source_url", "https://a b.org/x", "is not an https address"),
+    ("hardware.csv", 3, "name", "NVIDIA\nA100", "holds the control character U+000A"),
+    ("hardware.csv", 3, "name", "A\u200bB", "holds the control character U+200B"),
+    ("cloud_regions.csv", 3, "zone_id", "XX-NOWHERE",
+     "'XX-NOWHERE' is not a zone_id of data/grid_zones.csv"),
+]
+
+
+@pytest.mark.parametrize(("file", "line", "column", "value", "message"), CELLS,
+                         ids=[f"{c[0]}:{c[2]}={c[3]!r}" for c in CELLS])
+def test_a_corrupt_cell_is_refused_by_line_and_column(
+        data_copy: Path, file: str, line: int, column: str, value: str, message: str) -> None:
+    set_cell(data_copy / file, line, column, value)
+    errors = validator.validate(data_copy)
+    assert errors, f"{file} {column}={value!r} passed"
+    first = errors[0]
+    assert first.startswith(f"data/{file}, line {line} (") and f", column {column}: " in first
+    assert message in first
+    assert all("\n" not in error for error in errors)  # one line each
+
+
+def test_the_max_pue_must_be_above_every_pue_of_the_data(data_copy: Path) -> None:
+    line = next(i for i, row in enumerate((data_copy / "constants.csv").read_text(
+        "utf-8").splitlines(), start=1) if row.startswith("max_pue,"))
+    set_cell(data_copy / "constants.csv", line, "value", "0.5")
+    errors = validator.validate(data_copy)
+    assert errors[0] == (f"data/constants.csv, line {line} (constant_id=max_pue), column "
+                         "value: 0.5 is not valid; expected a PUE limit between 1.01 and 10")
+    assert "data/pue.csv, line 2 (pue_id=aws), column pue: 1.14 is above max_pue (0.5) of " \
+           "data/constants.csv" in errors
+
+
+def test_ids_that_differ_only_in_case_or_unicode_form_are_duplicates(data_copy: Path) -> None:
+    set_cell(data_copy / "hardware.csv", 4, "name",
+             (data_copy / "hardware.csv").read_text("utf-8").splitlines()[2].split(",")[1]
+             .upper())
+    errors = validator.validate(data_copy)
+    assert any(e.startswith("data/hardware.csv, line 4 (") and "column name: duplicate value"
+               in e and "(first on line 3;" in e for e in errors), errors
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+FILES = [
+    ("not UTF-8", lambda p: _write(p, p.read_bytes().replace(b"aws", b"\xe9ws", 1)),
+     "data/pue.csv, line 2: byte 0xe9 is not UTF-8; save the file as UTF-8"),
+    ("UTF-16", lambda p: _write(p, p.read_text("utf-8").encode("utf-16")),
+     "data/pue.csv: the file is UTF-16; save it as UTF-8"),
+    ("empty", lambda p: _write(p, b""), "data/pue.csv: the file is empty"),
+    ("binary", lambda p: _write(p, bytes(range(256))), "holds a NUL byte"),
+    ("NUL in a cell", lambda p: _write(p, p.read_bytes().replace(b"aws", b"a\x00ws", 1)),
+     "data/pue.csv, line 2: holds a NUL byte"),
+    ("one field too many", lambda p: _write(p, p.read_bytes().replace(b"\n", b",x\n", 2)
+                                            .replace(b",x\n", b"\n", 1)),
+     "data/pue.csv, line 2: the row has 10 fields; the header has 9"),
+    ("an extra column", lambda p: _write(p, p.read_bytes().replace(b"\n", b",extra\n", 1)),
+     "data/pue.csv, line 1: columns not in its schema 'extra'"),
+    ("a missing column", lambda p: _write(p, p.read_bytes().replace(b"pue_type,", b"", 1)),
+     "data/pue.csv, line 1: missing columns pue_type"),
+    ("missing", lambda p: p.unlink(), "data/pue.csv: the file is missing"),
+]
+
+
+@pytest.mark.parametrize(("damage", "message"), [f[1:] for f in FILES],
+                         ids=[f[0] for f in FILES])
+def test_a_broken_file_gets_one_message_and_every_command_exit_status_2(
+        data_copy: Path, damage: object, message: str) -> None:
+    damage(data_copy / "pue.csv")  # type: ignore[operator]
+    errors = validator.validate(data_copy)
+    assert any(message in e for e in errors), errors
+    for command in (
+        lambda: validator.main([str(data_copy)]),
+        lambda: build_catalog.main(["--data", str(data_copy), "--out", str(data_copy / "c")]),
+        lambda: build_datapackage.main(["--data", str(data_copy)]),
+    ):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            assert command() == validator.INVALID_DATA
+        assert message in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+@pytest.mark.parametrize("damage", ["tdp_w=-300", "missing zone", "missing column",
+                                    "empty providers"])
+def test_the_site_build_refuses_invalid_data(data_copy: Path, damage: str) -> None:
+    if damage == "tdp_w=-300":
+        set_cell(data_copy / "hardware.csv", 3, "tdp_w", "-300")
+    elif damage == "missing zone":
+        set_cell(data_copy / "cloud_regions.csv", 3, "zone_id", "ZZ")
+    elif damage == "missing column":
+        path = data_copy / "hardware.csv"
+        path.write_text(path.read_text("utf-8").replace("segment,", "", 1), "utf-8")
+    else:
+        path = data_copy / "providers.csv"
+        path.write_text(path.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
+    with pytest.raises(PluginError, match="the data is invalid"):
+        check_data(data_copy)
+
+
+def test_the_site_build_refuses_a_stale_catalog(data_copy: Path, tmp_path: Path) -> None:
+    stale = tmp_path / "catalog.json"
+    stale.write_text("{}", "utf-8")
+    with pytest.raises(PluginError, match=r"out of date .*catalog\.json.*run 'make data'"):
+        check_data(data_copy, stale)
+    check_data()  # the project's own data and compiled files are in step
+
+
+def test_the_readme_column_tables_are_up_to_date() -> None:
+    assert column_docs.main(["--check"]) == 0
+
+
+# -- links from the data, even if the validator were bypassed ----------------------------
+
+def test_a_hostile_source_url_never_becomes_markup() -> None:
+    catalog = load_catalog()
+    pue = tuple(replace(p, source=replace(p.source, url=HOSTILE_URL)) for p in catalog.pue)
+    hostile = type(catalog)(version=catalog.version, hardware=catalog.hardware,
+                            zones=catalog.zones, providers=catalog.providers,
+                            regions=catalog.regions, pue=pue,
+                            equivalents=catalog.equivalents, constants=catalog.constants)
+    for marker in ("pue-table", "facility-table"):
+        html = render_markers(f"<!-- data:{marker} -->",
+                              Context(catalog=hostile, page_url="factors/pue/"))
+        assert "<img" not in html and "onerror" not in html.replace("onerror=", "")
+        assert "href=" not in html or HOSTILE_URL not in html
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "//evil.org",
+                                 HOSTILE_URL])
+def test_the_result_panel_links_only_http_addresses(url: str) -> None:
+    html = _source_link(Source("a <b>source</b>", url, 2024, "CC-BY-4.0"))
+    assert "href" not in html and "<b>" not in html
+    assert _source_link(Source("x", "https://example.org/a?b=1&c=2", 2024, "")) == (
+        '<a href="https://example.org/a?b=1&amp;c=2" rel="noopener">x</a>')
+    assert web.respond(web.DEFAULT_PARAMS)["ok"]
