@@ -18,7 +18,7 @@ from ._version import __version__
 from .catalog import Catalog, Hardware, Region, Zone, load_catalog, normalize_name
 from .citation import PAPER_BIBTEX, tool_bibtex
 from .engine import estimate
-from .errors import InputError
+from .errors import InputError, UnknownParameterError, each_error
 from .facility import PUE_TYPE_WORDS, resolve_facility
 from .job import PARAMETERS, TRAINING_TYPES, params_from_query
 from .location import region_location
@@ -175,8 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     for field, help_text in _FLAG_HELP.items():
         choices = TRAINING_TYPES if field == "training_type" else None
         est.add_argument(_flag(field), dest=field, metavar=None if choices else "VALUE",
-                         choices=choices, help=help_text)
-    est.add_argument("--from-url", metavar="URL",
+                         choices=choices, help=help_text, action=_Once)
+    est.add_argument("--from-url", metavar="URL", action=_Once,
                      help="read the inputs from a calculator permalink (flags override it)")
     est.add_argument("--format", choices=list(FORMATS), default="text",
                      help="output format (default: text)")
@@ -193,6 +193,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _describe(error: InputError) -> str:
+    """One error, its field named as its flag (a link's unknown key: ``--from-url``)."""
+    label = "--from-url" if isinstance(error, UnknownParameterError) else _flag(error.field)
+    hint = f" ({error.hint})" if error.hint else ""
+    return f"{error.describe(label, _flag)}{hint}"
+
+
+def _fail(message: str) -> None:
+    """The one ``error:`` line on stderr, without control characters (a value may hold
+    an escape sequence or a line break)."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in message)
+    print(f"error: {printable}", file=sys.stderr)
+
+
+class _Once(argparse.Action):
+    """Stores a flag's value, and refuses the flag given twice (which would otherwise
+    keep the last value silently)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        if getattr(namespace, self.dest) is not None:
+            parser.error(f"argument {option_string}: given twice; give each flag once")
+        setattr(namespace, self.dest, values)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0, or 2 for a usage error)."""
     parser = build_parser()
@@ -207,12 +232,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         output = handlers[args.command](args)
     except InputError as error:
-        label = error.field if error.field.startswith("-") else _flag(error.field)
-        hint = f" ({error.hint})" if error.hint else ""
-        print(f"error: {error.describe(label, _flag)}{hint}", file=sys.stderr)
+        _fail("; ".join(_describe(single) for single in each_error(error)))
         return USAGE_ERROR
     except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        _fail(str(error))
         return USAGE_ERROR
     sys.stdout.write(output)
     return 0

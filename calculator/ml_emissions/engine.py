@@ -46,6 +46,7 @@ from typing import Any
 
 from . import formatting as fmt
 from .catalog import Catalog, Source, load_catalog
+from .errors import InputError
 from .facility import resolve_facility
 from .job import Job
 from .location import Location, basis_words, region_location, zone_location
@@ -338,9 +339,11 @@ def estimate(job: Job, catalog: Catalog | None = None) -> Estimate:
     Raises
     ------
     ml_emissions.errors.InputError
-        For an unknown hardware, region or zone name, or a basis the location has no
-        figure on.
+        For an unknown hardware, region or zone name, a basis the location has no figure
+        on, an input beyond the catalog's limits, or a ``job`` that is no :class:`Job`.
     """
+    if not isinstance(job, Job):
+        raise InputError("job", job, "a Job, e.g. Job(hardware='V100', hours=10, zone='FR')")
     catalog = catalog or load_catalog()
     inputs = resolve(job, catalog)
     intensity = inputs.location.intensity_g_per_kwh

@@ -17,6 +17,7 @@ __all__ = [
     "InputErrors",
     "MissingInputError",
     "UnknownNameError",
+    "UnknownParameterError",
     "UnpublishedPowerError",
 ]
 
@@ -74,6 +75,16 @@ class InputError(ValueError):
 
 class UnknownNameError(InputError):
     """A hardware, region or zone name that is not in the catalog."""
+
+
+class UnknownParameterError(InputError):
+    """A key of a permalink or request that names no parameter (field ``parameter``)."""
+
+    def __init__(self, key: str, parameters: Sequence[str]) -> None:
+        super().__init__("parameter", key, "one of the parameters " + ", ".join(parameters))
+
+    def describe(self, label: str, name: Callable[[str], str] = _identity) -> str:
+        return f"{label}: {self.value!r} is not a parameter; expected {self.allowed}"
 
 
 class MissingInputError(InputError):

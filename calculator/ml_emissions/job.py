@@ -15,19 +15,21 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .catalog import load_catalog
 from .errors import (
     ConflictingInputError,
     ErrorCollector,
     InputError,
+    InputErrors,
     MissingInputError,
+    UnknownParameterError,
     each_error,
     one_of,
 )
 from .formatting import exact
 
 __all__ = ["BASES", "DURATION_FIELDS", "DURATION_UNITS", "FACILITIES", "PARAMETERS",
-           "TRAINING_TYPES", "Job", "params_from_query", "parse_duration", "parse_number"]
+           "TRAINING_TYPES", "Job", "as_written", "check_number", "params_from_query",
+           "parse_duration", "parse_number"]
 
 TRAINING_TYPES = ("pre-training", "fine-tuning")
 
@@ -54,7 +56,7 @@ _MAX_HOURS = 10_000_000.0  # wall-clock hours per run (> 1,000 years)
 _MAX_DEVICE_HOURS = 10_000_000_000.0
 _MAX_WATTS = 1_000_000.0  # per device; a whole node can be entered as one device
 _MAX_MEMORY_GB = 100_000_000.0
-_MIN_HOURS_PER_RUN = 1e-6  # 3.6 ms: shorter runs are unit mistakes, and would overflow
+_MIN_HOURS_PER_RUN = 1 / 3600  # one second: shorter runs are unit mistakes
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 3,000 or 1,234.5
@@ -91,11 +93,13 @@ def parse_duration(text: str) -> float:
     return parse_number(match.group("number")) * DURATION_UNITS[unit]
 
 
-def _check_number(field: str, value: object, *, minimum: float, maximum: float,
+def check_number(field: str, value: object, *, minimum: float, maximum: float,
                   allow_zero: bool = False) -> float:
     """Return ``value`` as a float if it is a finite number in range, else raise."""
     lower = "at least" if allow_zero else "greater than"
-    allowed = f"a number {lower} {_plain(minimum)} and at most {_plain(maximum)}"
+    allowed = f"a number {lower} {_plain(minimum)}"
+    if math.isfinite(maximum):
+        allowed += f" and at most {_plain(maximum)}"
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(field, value, allowed)
     try:
@@ -288,19 +292,18 @@ class Job:
         }
         for name, maximum in optional_positive.items():
             if getattr(self, name) is not None:
-                normalize(name, _check_number, minimum=0, maximum=maximum)
+                normalize(name, check_number, minimum=0, maximum=maximum)
         if self.utilization is not None:
-            normalize("utilization", _check_number, minimum=0, maximum=1)
-        normalize("cpu_watts", _check_number, minimum=0, maximum=_MAX_WATTS, allow_zero=True)
-        normalize("memory_gb", _check_number, minimum=0, maximum=_MAX_MEMORY_GB,
+            normalize("utilization", check_number, minimum=0, maximum=1)
+        normalize("cpu_watts", check_number, minimum=0, maximum=_MAX_WATTS, allow_zero=True)
+        normalize("memory_gb", check_number, minimum=0, maximum=_MAX_MEMORY_GB,
                   allow_zero=True)
-        constants = load_catalog()
+        # the lower bounds only: the upper ones are the catalog's (max_pue and
+        # max_intensity_g_per_kwh of data/constants.csv), which resolve() checks
         if self.pue is not None:
-            normalize("pue", _check_number, minimum=1,
-                      maximum=constants.constant("max_pue").value, allow_zero=True)
+            normalize("pue", check_number, minimum=1, maximum=math.inf, allow_zero=True)
         if self.intensity is not None:
-            normalize("intensity", _check_number, minimum=0,
-                      maximum=constants.constant("max_intensity_g_per_kwh").value,
+            normalize("intensity", check_number, minimum=0, maximum=math.inf,
                       allow_zero=True)
         if not errors.errors:
             with errors.check():
@@ -316,8 +319,7 @@ class Job:
                          if getattr(self, f) is not None)
             per = "" if field == "hours" else " and device"
             raise InputError(field, getattr(self, field),
-                             f"a duration of at least {exact(_MIN_HOURS_PER_RUN)} h per "
-                             f"run{per} (3.6 ms)")
+                             f"a duration of at least one second per run{per}")
         if (self.development_hours is not None
                 and self.development_hours < hours * (1 - 1e-12)):
             raise InputError("development_hours", self.development_hours,
@@ -358,6 +360,8 @@ class Job:
         for key, text in params.items():
             with errors.check():
                 name, value = _parse_param(key, text)
+                if name in values:  # "device-hours" and "device_hours" are one parameter
+                    raise InputError(name, text, "each parameter once")
                 values[name] = value
         unreadable = errors.fields()
         try:
@@ -428,8 +432,7 @@ def _parse_param(key: str, text: object) -> tuple[str, object]:
     name = key.replace("-", "_")
     kind = PARAMETERS.get(name)
     if kind is None:
-        raise InputError(key, text, "one of the parameters "
-                         + ", ".join(n.replace("_", "-") for n in PARAMETERS))
+        raise UnknownParameterError(key, [n.replace("_", "-") for n in PARAMETERS])
     if not isinstance(text, str):
         raise InputError(name, text, "a text value")
     if kind is str:
@@ -447,6 +450,14 @@ def _parse_param(key: str, text: object) -> tuple[str, object]:
         raise InputError(name, text, allowed) from None
 
 
+def as_written(error: InputError, params: Mapping[str, str]) -> InputError:
+    """``error`` with the value as the user wrote it (``"14 d"``, not ``336.0``); for an
+    :class:`~ml_emissions.errors.InputErrors`, each of its errors."""
+    if isinstance(error, InputErrors):
+        return InputErrors([as_written(single, params) for single in error.errors])
+    return _as_written(error, params)
+
+
 def _as_written(error: InputError, params: Mapping[str, str]) -> InputError:
     """``error`` with the value as the user wrote it (``"14 d"``, not ``336.0``)."""
     given = params.get(error.field.replace("_", "-"), params.get(error.field))
@@ -462,15 +473,22 @@ def params_from_query(link: str) -> dict[str, str]:
     Raises :class:`~ml_emissions.errors.InputError` (field ``from_url``) for a repeated
     key or more keys than there are parameters.
     """
-    query = urlsplit(link).query if "://" in link or link.startswith("?") else link
+    try:
+        query = urlsplit(link).query if "://" in link or link.startswith("?") else link
+    except ValueError:  # e.g. "http://[::1": not an address at all
+        raise InputError("from_url", link, "a calculator permalink: its address, or its "
+                         "query such as ?hardware=V100&hours=10&zone=FR") from None
     try:
         pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=len(PARAMETERS))
     except ValueError:
         raise InputError("from_url", f"{query.count('&') + 1} parameters",
                          f"at most {len(PARAMETERS)} parameters") from None
     params: dict[str, str] = {}
+    seen: set[str] = set()
     for key, value in pairs:
-        if key in params:
+        name = key.replace("_", "-")  # device_hours and device-hours are one parameter
+        if name in seen:
             raise InputError("from_url", key, "each parameter once")
+        seen.add(name)
         params[key] = value
     return params

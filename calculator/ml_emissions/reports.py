@@ -19,6 +19,7 @@ from ._version import __version__
 from .catalog import Source
 from .citation import PAPER_KEY, TOOL_KEY, TOOL_NAME
 from .engine import Comparison, EquivalentValue, Estimate
+from .errors import InputError, one_of
 from .facility import PUE_TYPE_WORDS
 from .location import basis_words
 from .references import latex_escape, references, short_label
@@ -365,6 +366,10 @@ FORMATS: dict[str, Callable[[Estimate], str]] = {
 
 
 def render(est: Estimate, format_name: str = "text") -> str:
-    """Render ``est`` in one of :data:`FORMATS`."""
-    return FORMATS[format_name](est)
+    """Render ``est`` in one of :data:`FORMATS`; an :class:`InputError` (field
+    ``format``) names the formats for any other name."""
+    report = FORMATS.get(format_name) if isinstance(format_name, str) else None
+    if report is None:
+        raise InputError("format", format_name, "one of " + one_of(list(FORMATS)))
+    return report(est)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from .catalog import Catalog, Hardware, Region, Source
 from .errors import ErrorCollector, InputError, UnpublishedPowerError, each_error
 from .facility import Facility, resolve_facility
-from .job import PARAMETERS, Job
+from .job import PARAMETERS, Job, as_written, check_number, parse_number
 from .location import CUSTOM_SOURCE, Location, custom_location, region_location, zone_location
 
 __all__ = ["Location", "ResolvedInputs", "job_from_params", "resolve", "resolve_location"]
@@ -99,6 +99,23 @@ def _check_wall_power(job: Job, device: Hardware | None) -> None:
                              "computer at the wall, CPU and memory included")
 
 
+_CATALOG_LIMITS = {"pue": (1.0, "max_pue"), "intensity": (0.0, "max_intensity_g_per_kwh")}
+"""Inputs whose upper bound is a constant of the catalog: (lowest value, constant id)."""
+
+
+def _check_limits(job: Job, catalog: Catalog) -> None:
+    """The catalog's plausibility limits on the inputs (a PUE or an intensity beyond them
+    is a unit or typing mistake), every one reported."""
+    errors = ErrorCollector()
+    for field, (lowest, constant) in _CATALOG_LIMITS.items():
+        value = getattr(job, field)
+        if value is not None:
+            with errors.check():
+                check_number(field, value, minimum=lowest, allow_zero=True,
+                             maximum=catalog.constant(constant).value)
+    errors.raise_any()
+
+
 def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
     """Resolve every name of ``job`` to numbers with sources.
 
@@ -109,6 +126,8 @@ def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
     (all of them together as :class:`~ml_emissions.errors.InputErrors`).
     """
     errors = ErrorCollector()
+    with errors.check():
+        _check_limits(job, catalog)
     device: Hardware | None = None
     with errors.check():
         if job.hardware is not None:
@@ -156,14 +175,31 @@ _NAME_LOOKUPS = {"hardware": "find_hardware", "region": "find_region", "zone": "
 
 
 def job_from_params(params: Mapping[str, str], catalog: Catalog) -> Job:
-    """:meth:`Job.from_params` that reports unknown catalog names together with the other
-    invalid fields: when the job itself is invalid, the names it holds (hardware, region,
-    zone) are looked up too, so that every error is known at once."""
+    """:meth:`Job.from_params` that reports unknown catalog names and the catalog's limits
+    together with the other invalid fields: when the job itself is invalid, the names it
+    holds (hardware, region, zone) are looked up too, so that every error is known at
+    once; when it is valid, its inputs are checked against the catalog's limits, and
+    every value is reported as the user wrote it."""
     try:
-        return Job.from_params(params)
+        job = Job.from_params(params)
+        _check_limits(job, catalog)
+        return job
     except InputError as error:
         errors = ErrorCollector()
         errors.errors.extend(each_error(error))
+        for field, (lowest, constant) in _CATALOG_LIMITS.items():
+            text = params.get(field)
+            try:
+                value = parse_number(text) if isinstance(text, str) else None
+            except ValueError:
+                continue  # unreadable: the job's own error says so
+            if value is None:
+                continue
+            try:
+                check_number(field, value, minimum=lowest, allow_zero=True,
+                             maximum=catalog.constant(constant).value)
+            except InputError as limit:  # the catalog's words replace the job's
+                errors.errors = [e for e in errors.errors if e.field != field] + [limit]
         for key, text in params.items():
             lookup = _NAME_LOOKUPS.get(key)
             if lookup is None or key in errors.fields() or not isinstance(text, str):
@@ -172,5 +208,6 @@ def job_from_params(params: Mapping[str, str], catalog: Catalog) -> Job:
                 getattr(catalog, lookup)(text, key)
         order = {name: index for index, name in enumerate(PARAMETERS)}
         errors.errors.sort(key=lambda e: order.get(e.field, -1))  # unknown keys first
+        errors.errors[:] = [as_written(e, params) for e in errors.errors]
         errors.raise_any()
         raise

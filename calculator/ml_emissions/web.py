@@ -8,7 +8,9 @@ calls the same functions to render the form and the first estimate into the page
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 from urllib.parse import urlencode
@@ -16,7 +18,7 @@ from urllib.parse import urlencode
 from . import formatting as fmt
 from .catalog import Catalog, load_catalog
 from .engine import estimate
-from .errors import InputError, UnpublishedPowerError, each_error
+from .errors import InputError, UnknownParameterError, UnpublishedPowerError, each_error
 from .job import BASES, FACILITIES, PARAMETERS, TRAINING_TYPES, Job, params_from_query
 from .location import basis_words
 from .reports import FORMATS, describe, render
@@ -89,6 +91,8 @@ def _field_error(error: InputError) -> dict[str, str]:
                 "message": f"{FIELD_LABELS['hardware']}: {error.device}: {error.reason}; "
                            f"choose \"{FIELD_LABELS['measured-watts']}\" and give the "
                            "measured average power per device"}
+    if isinstance(error, UnknownParameterError):  # a key of a link, not of the form
+        return {"field": "form", "message": error.describe("Link", _label)}
     field = error.field.replace("_", "-")
     label = FIELD_LABELS.get(field, field)
     return {"field": field if field in FIELD_LABELS else "form",
@@ -143,14 +147,32 @@ def respond(params: dict[str, str], catalog: Catalog | None = None, *,
     return reply
 
 
+def _never_raises(entry: Callable[[str], str]) -> Callable[[str], str]:
+    """An entry point of the page that answers every request with JSON: an error the
+    engine did not foresee becomes a ``form`` error of one line, never an exception
+    (which would put a traceback into the page)."""
+    @functools.wraps(entry)
+    def guarded(argument: str) -> str:
+        if not isinstance(argument, str):
+            return json.dumps(_error("form", "the request must be text"))
+        try:
+            return entry(argument)
+        except Exception as error:
+            detail = " ".join(str(error).split())[:200]
+            return json.dumps(_error("form", f"the calculator could not answer "
+                                     f"({type(error).__name__}: {detail})"))
+    return guarded
+
+
+@_never_raises
 def calculate(request: str) -> str:
-    """:func:`respond` for a JSON request text; returns JSON text. Never raises for
-    bad input: a malformed request gives ``{"ok": false, "errors": [...]}``."""
+    """:func:`respond` for a JSON request text; returns JSON text. Never raises: a
+    malformed request gives ``{"ok": false, "errors": [...]}``."""
     if len(request) > _MAX_REQUEST_CHARS:
         return json.dumps(_error("form", "the request is too long"))
     try:
         params = json.loads(request)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[...]]]]" nested too deep
         return json.dumps(_error("form", "the request is not valid JSON"))
     if not isinstance(params, dict) or not all(
         isinstance(key, str) and isinstance(value, str) for key, value in params.items()
@@ -166,9 +188,10 @@ def _query_params(query: str) -> tuple[dict[str, str], None] | tuple[None, dict[
     try:
         return params_from_query(query if query.startswith("?") else "?" + query), None
     except InputError as error:
-        return None, _error("form", error.describe("link"))
+        return None, _error("form", error.describe("Link"))
 
 
+@_never_raises
 def calculate_query(query: str) -> str:
     """:func:`calculate` for a permalink's query string (``"?hardware=V100&hours=3"``),
     read exactly as ``ml-emissions estimate --from-url`` reads it; returns JSON text.
@@ -180,6 +203,7 @@ def calculate_query(query: str) -> str:
     return json.dumps(respond(params, exports=False), ensure_ascii=False)
 
 
+@_never_raises
 def exports_query(query: str) -> str:
     """Every report of the estimate of a permalink query (the ``query`` of a reply),
     as JSON text ``{"ok": true, "exports": {format: text}}``: what the export buttons

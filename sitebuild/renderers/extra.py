@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 
 from ml_emissions import InputError, Job, compare_regions, estimate
 from ml_emissions import formatting as fmt
-from ml_emissions.catalog import Hardware
+from ml_emissions.catalog import Hardware, load_catalog
 from ml_emissions.cli import main as cli_main
 from ml_emissions.errors import each_error
 from ml_emissions.facility import PUE_TYPE_WORDS, resolve_facility
 from ml_emissions.reports import describe, describe_comparison, provider_figure_text
-from ml_emissions.resolve import resolve
+from ml_emissions.resolve import job_from_params, resolve
 from pipeline.legacy_comparison import compare, summarize
 from sitebuild.renderers.markers import Context, MarkerError, renderer
 from sitebuild.renderers.safe import Markup, code, link, md_text
@@ -326,8 +326,9 @@ _PROBE_JOB: dict[str, object] = {"watts": 100.0, "hours": 1.0, "intensity": 100.
 def _allowed(field: str, values: dict[str, object]) -> str:
     """What the engine allows for ``field``, in its own words: the ``allowed`` phrase of
     the error it raises for ``values``."""
+    params = {k.replace("_", "-"): repr(v) for k, v in values.items() if v is not None}
     try:
-        Job(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+        job_from_params(params, load_catalog())  # the job's own limits and the catalog's
     except InputError as error:
         for single in each_error(error):
             if single.field == field:

@@ -126,7 +126,7 @@ def test_from_url_reproduces_a_permalink(capsys: pytest.CaptureFixture[str]) -> 
         (["estimate", "--watts", "100", "--hours", "1", "--zone", "FR", "--format", "pdf"],
          "error: argument --format: invalid choice: 'pdf'"),
         (["estimate", "--from-url", "?hours=1&watts=1&zone=FR&evil=1"],
-         "error: --evil: '1' is not valid; expected one of the parameters"),
+         "error: --from-url: 'evil' is not a parameter; expected one of the parameters"),
         (["regions", "nowhere"], "error: --provider: 'nowhere' is not valid"),
         (["estimate", "--hardware", "Trillium", "--hours", "1", "--zone", "FR"],
          "error: --measured-watts: missing for Google TPU v6e (Trillium); Google publishes no "

@@ -295,7 +295,7 @@ def test_every_field_error_at_once_with_the_value_as_typed() -> None:
 
 
 def test_finite_figures_for_the_tiniest_and_largest_accepted_jobs() -> None:
-    for job in (Job(watts=1e-3, hours=1e-6, intensity=1e-3),
+    for job in (Job(watts=1e-3, hours=1 / 3600, intensity=1e-3),
                 Job(watts=1e6, count=10_000_000, hours=1e7, intensity=1500, runs=100_000_000,
                     pue=3)):
         data = json.loads(render(estimate(job), "json"))

@@ -47,6 +47,9 @@ DESELECTED: dict[str, str] = {
         "LaTeX text itself is tested here too)"),
     "tests/engine/test_paper_exports.py::test_citation_cff_is_valid_and_states_this_release": (
         "runs cffconvert in a subprocess; Pyodide cannot start processes"),
+    "tests/engine/test_no_traceback.py::test_the_command_line_gives_no_traceback_as_a_": (
+        "starts the ml-emissions script as a subprocess; Pyodide cannot start processes (the "
+        "same cases run in-process above)"),
     "tests/engine/test_readme.py::test_console_example_runs[": (
         "runs each README console example through the installed ml-emissions script in a "
         "subprocess; Pyodide cannot start processes (the Python examples do run)"),

@@ -311,14 +311,17 @@ def test_file_links_copy_the_project_file_into_the_site() -> None:
 
 
 def test_the_input_limits_are_the_engines_own() -> None:
-    from ml_emissions import InputError, Job
+    from ml_emissions import InputError
     from ml_emissions.errors import each_error
+    from ml_emissions.resolve import job_from_params
 
     table = render_markers("<!-- data:input-limits -->", Context(page_url="methodology/"))
 
     def allowed(**fields: object) -> str:
+        params = {k: repr(v) for k, v in {"watts": 100.0, "intensity": 100.0,
+                                            **fields}.items()}
         with pytest.raises(InputError) as raised:
-            Job(**{"watts": 100.0, "intensity": 100.0, **fields})  # type: ignore[arg-type]
+            job_from_params(params, load_catalog())
         return each_error(raised.value)[0].allowed
 
     constants = {row["constant_id"]: float(row["value"]) for row in data_rows("constants.csv")}
