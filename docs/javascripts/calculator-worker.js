@@ -1,8 +1,9 @@
 // Module Web Worker of the calculator page: runs the Python engine (ml_emissions.web)
 // in Pyodide, off the page's main thread.
 //
-// Protocol. The page posts {type: "init", indexURL, wheelURL, snapshotURL} once, right
-// after creating the worker; the worker answers {type: "ready", ms} or {type: "failed", error}. Then
+// Protocol. The page posts {type: "init", indexURL, wheelURL, snapshotURL, stallMs} once,
+// right after creating the worker; the worker answers {type: "ready", ms} or
+// {type: "failed", error}, error being one line. Then
 // requests {id, method, argument}, where method is "calculate" (argument: the form's
 // values as a JSON string), "calculate_query" (argument: a permalink's query string) or
 // "exports_query" (argument: the query of a reply: its reports, asked for only when the
@@ -20,18 +21,80 @@ const init = new Promise((resolve) => {
   receiveInit = resolve;
 });
 
+// A failure in one line: a Python traceback's last line ("KeyError: ..."), at most 200
+// characters, so that the page's status line stays a line.
+function oneLine(error) {
+  const lines = String(error?.message ?? error).trim().split("\n");
+  const last = lines.filter((line) => line.trim()).pop() ?? "unknown error";
+  return last.trim().slice(0, 200);
+}
+
 // Run one stage of the start; its failure says which stage failed.
 async function step(what, run) {
   try {
     return await run();
   } catch (error) {
-    throw new Error(`${what}: ${error?.message ?? error}`);
+    throw new Error(`${what}: ${oneLine(error)}`);
   }
 }
 
-// Pyodide's start never settles when it cannot fetch one of its files (it only logs a
-// warning, and leaves a rejection unhandled): watch its fetches, fail as soon as one
-// fails, and leave Pyodide waiting (the page then terminates this worker).
+// Every download may stall; none is waited for longer than this without a byte arriving
+// (the page sets it; a slow network still delivers bytes).
+let stallMs = 30_000;
+
+// A fetch that fails when the server sends nothing for stallMs: before the headers and
+// between two chunks of the body.
+async function fetchWithin(fetchOf, resource, options) {
+  const controller = new AbortController();
+  const name = String(resource?.url ?? resource).split("/").pop().split("?")[0];
+  let timer = setTimeout(() => controller.abort(), stallMs);
+  const rearm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(), stallMs);
+  };
+  let response;
+  try {
+    response = await fetchOf(resource, { ...options, signal: controller.signal });
+  } catch (error) {
+    clearTimeout(timer);
+    throw new Error(controller.signal.aborted ? `${name}: no answer for ${stallMs / 1000} s`
+                                              : `${name}: ${oneLine(error)}`);
+  }
+  if (!response.body) {
+    clearTimeout(timer);
+    return response;
+  }
+  const reader = response.body.getReader();
+  const body = new ReadableStream({
+    async pull(stream) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          clearTimeout(timer);
+          stream.close();
+        } else {
+          rearm();
+          stream.enqueue(value);
+        }
+      } catch (error) {
+        clearTimeout(timer);
+        stream.error(new Error(controller.signal.aborted
+          ? `${name}: stalled for ${stallMs / 1000} s` : `${name}: ${oneLine(error)}`));
+      }
+    },
+    cancel(reason) {
+      clearTimeout(timer);
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText,
+                              headers: response.headers });
+}
+
+// Pyodide's start never settles when it cannot fetch one of its files or compile its
+// WebAssembly (it only logs a warning, and leaves a rejection unhandled): watch its
+// fetches and the worker's unhandled rejections, fail as soon as one fails, and leave
+// Pyodide waiting (the page then terminates this worker).
 async function watchingFetches(run) {
   const fetchOf = globalThis.fetch;
   let failed;
@@ -39,41 +102,63 @@ async function watchingFetches(run) {
     failed = reject;
   });
   const never = new Promise(() => {});
+  const unhandled = (event) => {
+    event.preventDefault();
+    failed(new Error(oneLine(event.reason)));
+  };
+  globalThis.addEventListener("unhandledrejection", unhandled);
   globalThis.fetch = async (resource, options) => {
-    const name = String(resource?.url ?? resource).split("/").pop();
+    const name = String(resource?.url ?? resource).split("/").pop().split("?")[0];
     let response;
     try {
-      response = await fetchOf(resource, options);
+      response = await fetchWithin(fetchOf, resource, options);
     } catch (error) {
-      failed(new Error(`${name}: ${error?.message ?? error}`));
+      failed(error);
       return never;
     }
-    if (response.ok) return response;
-    failed(new Error(`${name}: HTTP ${response.status}`));
-    return never;
+    if (!response.ok) {
+      failed(new Error(`${name}: HTTP ${response.status}`));
+      return never;
+    }
+    if (name.endsWith(".wasm") && !(await isWebAssembly(response.clone()))) {
+      failed(new Error(`${name}: not WebAssembly (a damaged or wrong file)`));
+      return never;
+    }
+    return response;
   };
   try {
     return await Promise.race([run(), failure]);
   } finally {
     globalThis.fetch = fetchOf;
+    globalThis.removeEventListener("unhandledrejection", unhandled);
   }
 }
 
+// True when a response starts with WebAssembly's magic number, "\0asm".
+async function isWebAssembly(response) {
+  const reader = response.body.getReader();
+  const { value } = await reader.read();
+  reader.cancel().catch(() => {});
+  const magic = [0x00, 0x61, 0x73, 0x6d];
+  return !!value && value.length >= 4 && magic.every((byte, i) => value[i] === byte);
+}
+
 async function fetchBytes(url) {
-  const response = await fetch(url);
+  const response = await fetchWithin(fetch, url);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
 async function fetchGunzipped(url) {
-  const response = await fetch(url);
+  const response = await fetchWithin(fetch, url);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const inflated = response.body.pipeThrough(new DecompressionStream("gzip"));
   return new Uint8Array(await new Response(inflated).arrayBuffer());
 }
 
 async function start() {
-  const { indexURL, wheelURL, snapshotURL } = await init;
+  const { indexURL, wheelURL, snapshotURL, stallMs: stall } = await init;
+  if (stall > 0) stallMs = stall;
   const started = performance.now();
   const wheel = step("downloading the calculator", () => fetchBytes(wheelURL));
   wheel.catch(() => {}); // reported below, when awaited
@@ -129,7 +214,7 @@ engine.then(
     postMessage({ type: "ready", ms });
     warmUpInTheBackground().catch(() => {}); // only a speed-up: a failure here is harmless
   },
-  (error) => postMessage({ type: "failed", error: String(error?.message ?? error) }),
+  (error) => postMessage({ type: "failed", error: oneLine(error) }),
 );
 
 self.onmessage = async ({ data }) => {

@@ -22,6 +22,9 @@ const STATUS = {
   loading: "Loading the live calculator (Python in your browser)… The estimate shown is for the example inputs.",
   link: "Loading the live calculator to open the link… The estimate shown is for the example inputs until then.",
   ready: "Live calculator ready: the estimate updates as you type.",
+  unavailable: (error) =>
+    `the live calculator is unavailable (${error}), so there is no report of the inputs ` +
+    "shown; the command line gives it: ml-emissions estimate --format ...",
   failed: (error) =>
     `The live calculator could not start (${error}). The estimate shown is for the example ` +
     "inputs; the command line gives the same results: ml-emissions estimate.",
@@ -31,7 +34,9 @@ const STATUS = {
 // next ones (instant navigation), so that coming back needs no second start. A failed
 // worker is replaced by the next calculator page.
 class Runtime {
-  constructor(indexURL, wheelURL, snapshotURL) {
+  // limits: {stallMs, startMs}, the form's data-stall-ms and data-start-ms: how long a
+  // download may send nothing, and the whole start may last, before the start fails.
+  constructor(indexURL, wheelURL, snapshotURL, limits) {
     this.state = "loading";
     this.error = "";
     this.view = null; // the page view told about state changes
@@ -43,11 +48,18 @@ class Runtime {
       event.preventDefault();
       this.fail(event.message || "the worker script did not run");
     };
-    this.worker.postMessage({ type: "init", indexURL, wheelURL, snapshotURL });
+    this.worker.postMessage({ type: "init", indexURL, wheelURL, snapshotURL,
+                              stallMs: limits.stallMs });
+    this.watchdog = setTimeout(() => {
+      if (this.state === "loading") {
+        this.fail(`it did not start within ${Math.round(limits.startMs / 1000)} s`);
+      }
+    }, limits.startMs);
   }
 
   receive(data) {
     if (data.type === "ready") {
+      clearTimeout(this.watchdog);
       this.state = "ready";
       this.startMs = data.ms; // diagnostics: how long Python took to start
       this.view?.runtimeChanged();
@@ -61,6 +73,7 @@ class Runtime {
   }
 
   fail(error) {
+    clearTimeout(this.watchdog);
     this.state = "failed";
     this.error = error;
     this.worker.terminate();
@@ -87,6 +100,7 @@ function startRuntime(form) {
     new URL(form.dataset.pyodide, SITE_ROOT).href,
     new URL(form.dataset.wheel, SITE_ROOT).href,
     form.dataset.snapshot && new URL(form.dataset.snapshot, SITE_ROOT).href,
+    { stallMs: Number(form.dataset.stallMs), startMs: Number(form.dataset.startMs) },
   );
 }
 
@@ -353,7 +367,12 @@ class CalculatorView {
   }
 
   // The reports of the estimate shown: Python makes them on the first export asked for.
+  // Without a live calculator, the prerendered example's reports are given only while
+  // the form still shows the example: never another estimate's inputs beside them.
   reports() {
+    if (runtime.state === "failed" && (this.dirty || this.link)) {
+      return Promise.reject(new Error(STATUS.unavailable(runtime.error)));
+    }
     if (this.exports) return Promise.resolve(this.exports);
     if (runtime.state !== "ready") return Promise.reject(new Error(runtime.error));
     const query = this.shownQuery;
@@ -373,7 +392,7 @@ class CalculatorView {
     try {
       text = (await this.reports())[button.dataset.export];
     } catch (error) {
-      this.exportStatus.textContent = `The export failed: ${error.message}.`;
+      this.exportStatus.textContent = `No export: ${error.message}.`;
       return;
     }
     if (button.dataset.action === "download") {

@@ -88,6 +88,12 @@ SELECTS: dict[str, Callable[[dict[str, Any]], list[tuple[str, str]]]] = {
 }
 DURATIONS = ("hours", "device-hours", "total-device-hours", "development-hours")
 
+# How long the page waits for the live calculator: a download that sends nothing for
+# STALL_MS fails, and so does a start that takes longer than START_MS (a slow network
+# still delivers bytes; a dead one, or a server that never answers, does not).
+STALL_MS = 30_000
+START_MS = 180_000
+
 # Export buttons: (format, action, label); downloads by format: (file name, MIME type).
 EXPORTS = (
     ("latex", "copy", "Copy LaTeX + BibTeX"),
@@ -231,7 +237,8 @@ class _Form:
                             autocomplete="off", aria_label="Inputs of the estimate",
                             data_parameters=" ".join(self.options["parameters"]),
                             data_pyodide=pyodide_url, data_wheel=wheel_url,
-                            data_snapshot=snapshot_url)
+                            data_snapshot=snapshot_url, data_stall_ms=str(STALL_MS),
+                            data_start_ms=str(START_MS))
         return (f"<form{form_attrs}>"
                 '<p id="mle-status" class="mle-status" role="status" aria-live="polite" '
                 'data-state="static">The estimate shown is for the example inputs; the live '

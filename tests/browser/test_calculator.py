@@ -437,6 +437,63 @@ def test_without_webassembly_the_first_estimate_and_its_exports_stay(
     guard.check()
 
 
+def _failing(browser: Browser, site_url: str, pattern: str,
+             handler: object, fast: bool = False) -> tuple[BrowserContext, Page, Guard]:
+    """The calculator page with the requests matching ``pattern`` answered by ``handler``
+    (and, with ``fast``, its waiting limits set to 2 s and 8 s), once its start failed."""
+    context = new_context(browser)
+    guard = Guard(site_url)
+    page = guard.attach(context.new_page())
+    page.route(pattern, handler)  # type: ignore[arg-type]
+    if fast:
+        def limits(route: Route) -> None:
+            html = route.fetch().text()
+            html = html.replace('data-stall-ms="30000"', 'data-stall-ms="2000"').replace(
+                'data-start-ms="180000"', 'data-start-ms="8000"')
+            route.fulfill(body=html, content_type="text/html")
+        page.route(site_url + CALCULATOR, limits)
+    page.goto(site_url + CALCULATOR)
+    page.wait_for_function("document.getElementById('mle-status').dataset.state === 'failed'",
+                           timeout=60_000)
+    return context, page, guard
+
+
+@pytest.mark.parametrize(("pattern", "stage", "says"), [
+    ("**/pyodide.asm.wasm", "starting the Python runtime", "not WebAssembly"),
+    ("**/wheels/*.whl*", "installing the calculator", ""),
+])
+def test_a_damaged_runtime_file_gives_one_line_and_the_example_stays(
+        browser: Browser, site_url: str, pattern: str, stage: str, says: str) -> None:
+    def garbage(route: Route) -> None:  # HTTP 200, and bytes of no use
+        route.fulfill(status=200, body=b"<html>not what you asked for</html>" * 50,
+                      content_type="application/octet-stream")
+
+    context, page, guard = _failing(browser, site_url, pattern, garbage)
+    status = page.locator("#mle-status").inner_text()
+    assert stage in status and says in status
+    assert "\n" not in status and "Traceback" not in status
+    expect_html(page, web.respond(DEFAULT)["html"])
+    # the runtime may log its own failure; nothing else may happen
+    assert not [p for p in guard.problems if not p.startswith("console error")]
+    context.close()
+
+
+def test_a_download_that_never_answers_fails_within_its_limit(
+        browser: Browser, site_url: str) -> None:
+    context, page, guard = _failing(browser, site_url, "**/snapshots/**",
+                                    lambda route: None, fast=True)  # never answered
+    status = page.locator("#mle-status").inner_text()
+    assert "could not start" in status
+    assert "no answer for 2 s" in status or "did not start within 8 s" in status
+    # the visitor's own inputs get no report of the example in their place
+    page.fill("#hours", "5")
+    page.click('button[data-export="json"][data-action="copy"]')
+    expect(page.locator("#mle-export-status")).to_contain_text(
+        "No export: the live calculator is unavailable")
+    assert not [p for p in guard.problems if not p.startswith("console error")]
+    context.close()
+
+
 def test_without_javascript_the_first_estimate_is_in_the_page(
         browser: Browser, site_url: str, site_dir: Path) -> None:
     html = (site_dir / "calculator" / "index.html").read_text(encoding="utf-8")
