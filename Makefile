@@ -14,6 +14,8 @@ STAMP := $(VENV)/.installed
 TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
 NODE_STAMP := node_modules/.installed
+PYODIDE_WHEELS := .cache/pyodide-wheels
+PYODIDE_STAMP := $(PYODIDE_WHEELS)/.downloaded
 CHROMIUM := /usr/bin/chromium
 PDFLATEX := /usr/bin/pdflatex
 PORT ?= 8000
@@ -33,6 +35,15 @@ $(TOOLS_STAMP): requirements-tools.txt
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
 	touch $(TOOLS_STAMP)
+
+# The pure-Python wheels the engine's tests need inside Pyodide (pinned with their hashes
+# in tests/pyodide/requirements.txt), downloaded here so that no test needs the network.
+$(PYODIDE_STAMP): tests/pyodide/requirements.txt $(STAMP)
+	mkdir -p $(PYODIDE_WHEELS)
+	$(PY) -m pip download --disable-pip-version-check --quiet --only-binary=:all: --no-deps \
+	  --python-version 3.14 --implementation py --abi none --platform any \
+	  -r tests/pyodide/requirements.txt -d $(PYODIDE_WHEELS)
+	touch $(PYODIDE_STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -77,7 +88,7 @@ check-data: $(STAMP)
 	$(PY) -m pipeline.build_datapackage --check
 	$(PY) -m pipeline.column_docs --check
 
-test: lint typecheck $(NODE_STAMP) $(TOOLS_STAMP) $(CHROMIUM) $(PDFLATEX)
+test: lint typecheck $(NODE_STAMP) $(TOOLS_STAMP) $(PYODIDE_STAMP) $(CHROMIUM) $(PDFLATEX)
 	$(PY) -m pytest
 
 bench: $(STAMP) $(NODE_STAMP)

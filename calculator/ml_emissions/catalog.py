@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from .errors import UnknownNameError
 
 __all__ = [
+    "USER_SOURCE",
     "Catalog",
     "Constant",
     "Equivalent",
@@ -60,6 +61,15 @@ class Source:
     url: str
     year: int
     licence: str
+
+    @property
+    def given_by_user(self) -> bool:
+        """True for :data:`USER_SOURCE`, the source of a value the user gave."""
+        return self == USER_SOURCE
+
+
+USER_SOURCE = Source("given by the user", "", 0, "")
+"""The source of every value the user gives (a custom power, intensity or PUE)."""
 
 
 @dataclass(frozen=True)

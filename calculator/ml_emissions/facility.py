@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalog import Catalog, Hardware, PueDefault, Region, Source
+from .catalog import USER_SOURCE, Catalog, Hardware, PueDefault, Region, Source
 
 __all__ = ["FACILITY_PUE_IDS", "PUE_TYPE_WORDS", "Facility", "resolve_facility"]
 
@@ -40,7 +40,6 @@ PUE_TYPE_WORDS = {
 }
 """What a PUE is, in words, by its ``pue_type``."""
 
-_USER = Source("given by the user", "", 0, "")
 
 
 @dataclass(frozen=True)
@@ -106,6 +105,6 @@ def resolve_facility(catalog: Catalog, facility: str | None, pue: float | None,
                                                                                   region)
     operator = catalog.provider(region.provider).name if region is not None else None
     if pue is not None:
-        return Facility(kind, reason, pue, "user", "user", _USER, operator=operator)
+        return Facility(kind, reason, pue, "user", "user", USER_SOURCE, operator=operator)
     value, origin, pue_type, source, note = _facility_pue(catalog, kind, region)
     return Facility(kind, reason, value, origin, pue_type, source, note, operator)

@@ -88,13 +88,22 @@ def _scaled(value: float, units: tuple[tuple[float, str], ...]) -> str:
 
 
 def energy(kwh: float) -> str:
-    """An energy in Wh, kWh, MWh or GWh: ``energy(656347) == '656 MWh'``,
-    ``energy(999.9) == '1.00 MWh'``."""
+    """An energy given in kWh, in the largest of Wh, kWh, MWh or GWh that it reaches once
+    rounded to three significant figures.
+
+    >>> energy(656347), energy(999.9), energy(1400), energy(0.5), energy(0)
+    ('656 MWh', '1.00 MWh', '1.40 MWh', '500 Wh', '0 Wh')
+    """
     return _scaled(kwh, ((1e6, "GWh"), (1e3, "MWh"), (1.0, "kWh"), (1e-3, "Wh")))
 
 
 def mass(kg: float) -> str:
-    """A CO2e mass in g, kg or t: ``mass(24692) == '24.7 t'``, ``mass(999.7) == '1.00 t'``."""
+    """A CO2e mass given in kg, in the largest of g, kg or t that it reaches once rounded
+    to three significant figures.
+
+    >>> mass(24692), mass(999.7), mass(2.88), mass(0.0004)
+    ('24.7 t', '1.00 t', '2.88 kg', '0.400 g')
+    """
     return _scaled(kg, ((1e3, "t"), (1.0, "kg"), (1e-3, "g")))
 
 

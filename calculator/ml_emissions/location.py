@@ -19,12 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalog import Catalog, Region, Source, Zone
+from .catalog import USER_SOURCE, Catalog, Region, Source, Zone
 from .errors import InputError
 from .formatting import exact
 
 __all__ = [
-    "CUSTOM_SOURCE",
     "Intensity",
     "Location",
     "basis_words",
@@ -33,7 +32,6 @@ __all__ = [
     "zone_location",
 ]
 
-CUSTOM_SOURCE = Source("given by the user", "", 0, "")
 
 _BASIS_WORDS = {
     "life-cycle": "life-cycle",
@@ -142,8 +140,8 @@ def custom_location(intensity: float, basis: str) -> Location:
                          "(the provider basis needs a cloud region whose provider "
                          "publishes its own figure)")
     description = f"given by the user, taken as {basis_words(basis)}"
-    figure = Intensity(intensity, basis, description, CUSTOM_SOURCE)
+    figure = Intensity(intensity, basis, description, USER_SOURCE)
     return Location(kind="intensity", key="custom",
                     label=f"custom intensity {exact(intensity)} gCO2e/kWh", basis=basis,
                     intensity_g_per_kwh=intensity, intensity_basis=description,
-                    intensity_source=CUSTOM_SOURCE, figures=(figure,))
+                    intensity_source=USER_SOURCE, figures=(figure,))

@@ -91,7 +91,7 @@ def _used_sources(est: Estimate) -> list[Source]:
     used += [inputs.location.intensity_source, inputs.facility.pue_source]
     if inputs.memory_gb:
         used.append(inputs.memory_w_per_gb_source)
-    return [s for s in used if s.citation and s.citation != "given by the user"]
+    return [s for s in used if s.citation and not s.given_by_user]
 
 
 def references(est: Estimate) -> tuple[dict[Source, Reference], tuple[Reference, ...]]:

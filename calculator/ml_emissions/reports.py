@@ -16,7 +16,7 @@ from typing import Any
 
 from . import formatting as fmt
 from ._version import __version__
-from .catalog import Source
+from .catalog import USER_SOURCE, Source
 from .citation import PAPER_KEY, TOOL_KEY, TOOL_NAME
 from .engine import Comparison, EquivalentValue, Estimate
 from .errors import InputError, one_of
@@ -132,8 +132,8 @@ def _intensity(value: float, kind: str) -> str:
 
 
 def _source_text(source: Source) -> str:
-    if not source.citation or source.citation == "given by the user":
-        return "given by the user"
+    if not source.citation or source.given_by_user:
+        return USER_SOURCE.citation
     return short_label(source)
 
 

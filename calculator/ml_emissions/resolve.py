@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .catalog import Catalog, Hardware, Region, Source
+from .catalog import USER_SOURCE, Catalog, Hardware, Region, Source
 from .errors import ErrorCollector, InputError, UnpublishedPowerError, each_error
 from .facility import Facility, resolve_facility
 from .job import PARAMETERS, Job, as_written, check_number, parse_number
-from .location import CUSTOM_SOURCE, Location, custom_location, region_location, zone_location
+from .location import Location, custom_location, region_location, zone_location
 
 __all__ = ["Location", "ResolvedInputs", "job_from_params", "resolve", "resolve_location"]
 
@@ -154,7 +154,7 @@ def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
         hardware_kind=device.kind if device else "custom",
         rated_watts=device.tdp_w if device else job.watts,
         rated_watts_basis=device.power_basis if device else "custom",
-        rated_watts_source=device.source if device else CUSTOM_SOURCE,
+        rated_watts_source=device.source if device else USER_SOURCE,
         utilization=utilization,
         device_watts=device_watts,
         device_watts_measured=job.measured_watts is not None,

@@ -11,7 +11,7 @@ import re
 from html import escape
 
 from . import formatting as fmt
-from .catalog import Catalog, Source
+from .catalog import USER_SOURCE, Catalog, Source
 from .charts import Bar, horizontal_bars
 from .engine import Estimate
 from .facility import PUE_TYPE_WORDS
@@ -33,7 +33,7 @@ def is_safe_url(url: str) -> bool:
 
 def _source_link(source: Source) -> str:
     """A source's citation, linked to its URL when that is a safe http(s) address."""
-    citation = escape(source.citation.rstrip(". ") or "given by the user")
+    citation = escape(source.citation.rstrip(". ") or USER_SOURCE.citation)
     if is_safe_url(source.url):
         return f'<a href="{escape(source.url)}" rel="noopener">{citation}</a>'
     return citation

@@ -69,13 +69,14 @@ def chart_zones(context: Context, n: str = "15") -> str:
     axes.barh(range(len(shown)), values, color=colours)
     axes.set_yticks(range(len(shown)), labels)
     axes.invert_yaxis()
-    axes.set_xlabel("Life-cycle carbon intensity, gCO2e/kWh (2024 yearly average)")
+    year = shown[0].source.year  # the year of Electricity Maps' figures, as the data says
+    axes.set_xlabel(f"Life-cycle carbon intensity, gCO2e/kWh ({year} yearly average)")
     low, high = shown[0], shown[-1]
     alt = (f"Bar chart of the {count} cleanest and {count} dirtiest national grids: from "
            f"{low.zone_name} at {fmt.number(low.intensity_lifecycle_g_per_kwh)} to "
            f"{high.zone_name} at {fmt.number(high.intensity_lifecycle_g_per_kwh)} gCO2e/kWh.")
     caption = (f"The {count} cleanest (green) and {count} dirtiest (orange) national grids, "
-               f"of {len(countries)} countries. Source: Electricity Maps, 2024 yearly "
+               f"of {len(countries)} countries. Source: Electricity Maps, {year} yearly "
                "averages (ODbL).")
     return _figure(context, "zones", figure, alt, caption)
 
@@ -102,15 +103,17 @@ def chart_regions(context: Context, providers: str = "aws,azure,gcp") -> str:
     axes.set_ylim(-0.6, len(ids) - 0.4)
     axes.set_xlabel("Life-cycle carbon intensity of the region's grid, gCO2e/kWh")
     alt = "Dot plot of cloud regions by carbon intensity. " + "; ".join(summary) + " gCO2e/kWh."
+    year = catalog.zone(catalog.regions_of(ids[0])[0].zone_id).source.year
     caption = ("Each dot is a cloud region. Intensities, one basis for every provider: the "
-               "Electricity Maps 2024 life-cycle yearly average of the region's grid zone "
+               f"Electricity Maps {year} life-cycle yearly average of the region's grid zone "
                "(ODbL).")
     return _figure(context, "regions", figure, alt, caption)
 
 
 @renderer("chart-history")
 def chart_history(context: Context, regions: str) -> str:
-    """Google Cloud's yearly grid intensity 2019-2024 for the comma-separated regions."""
+    """Google Cloud's yearly grid intensity, every year of data/intensity_history.csv, for
+    the comma-separated regions."""
     history = read_rows("intensity_history.csv")
     figure, axes = plt.subplots(figsize=(7, 3.2))
     summary = []

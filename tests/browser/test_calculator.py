@@ -174,13 +174,25 @@ def test_a_late_reply_to_an_older_request_is_dropped(browser: Browser, site_url:
                       body=route.fetch().text().replace(line, SLOW_REPLY))
 
     context.route("**/javascripts/calculator-worker.js", slow_worker)
+    # the page's own record of the worker's replies, to know when the late one is in
+    context.add_init_script("""(() => {
+      const Native = window.Worker;
+      window.__replies = [];
+      window.Worker = class extends Native {
+        constructor(...args) {
+          super(...args);
+          this.addEventListener("message", ({ data }) => window.__replies.push(data));
+        }
+      };
+    })()""")
     guard = Guard(site_url)
     page = open_page(context, guard, site_url + CALCULATOR)
     wait_ready(page)
     page.fill("#hours", "111")  # sent at once; its reply is held back 1.5 s
     page.fill("#hours", "222")  # sent while the first is pending; answered first
     expect_result(page, changed(hours="222"))
-    page.wait_for_timeout(2500)  # the reply for 111 hours has arrived by now
+    page.wait_for_function("window.__replies.some((reply) => "
+                           "reply.result?.query?.includes('hours=111'))")  # the late one
     expect_result(page, changed(hours="222"))
     expect(page.locator("#hours")).to_have_value("222")
     guard.check()

@@ -65,8 +65,8 @@ def test_the_guard_sees_dialogs_and_other_origins(shared_context: BrowserContext
     guard = Guard(site_url)
     page = open_page(shared_context, guard, site_url)
     page.evaluate("alert('hello')")
-    page.evaluate("fetch('http://example.invalid/x').catch(() => {})")
-    page.wait_for_timeout(200)
+    with page.expect_request("http://example.invalid/x"):
+        page.evaluate("fetch('http://example.invalid/x').catch(() => {})")
     page.close()
     assert any(p.startswith("dialog alert: hello") for p in guard.problems)
     assert any("another origin: http://example.invalid/x" in p for p in guard.problems)

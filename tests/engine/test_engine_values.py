@@ -298,3 +298,25 @@ def test_the_job_in_every_region_of_its_provider() -> None:
     assert chosen.co2e_kg == pytest.approx(est.co2e_kg)  # the job itself, in its region
     assert "provider_regions" not in est.to_dict()  # the chart's data, not a report's
     assert estimate(Job(hardware="V100", hours=10, zone="FR"), catalog).provider_regions == ()
+
+
+def test_a_regions_own_published_pue_comes_before_its_providers() -> None:
+    # no row of data/cloud_regions.csv has a PUE of its own today: a synthetic catalog
+    # gives aws:eu-west-1 one (1.10, a made-up figure of the test), so the rule is exercised
+    catalog = load_catalog()
+    regions = tuple(replace(r, pue=1.10, pue_source_url="https://example.org/pue",
+                            pue_year=2025) if r.key == "aws:eu-west-1" else r
+                    for r in catalog.regions)
+    own = Catalog(version=catalog.version, hardware=catalog.hardware, zones=catalog.zones,
+                  providers=catalog.providers, regions=regions, pue=catalog.pue,
+                  equivalents=catalog.equivalents, constants=catalog.constants)
+    facility = estimate(Job(watts=1000, hours=10, region="aws:eu-west-1"), own).inputs.facility
+    assert (facility.pue, facility.pue_origin, facility.pue_type) == (1.10, "region", "site")
+    assert (facility.pue_source.url, facility.pue_source.year) == ("https://example.org/pue",
+                                                                   2025)
+    # its neighbour keeps AWS's fleet figure, and a PUE the user gives beats both
+    other = estimate(Job(watts=1000, hours=10, region="aws:us-east-1"), own).inputs.facility
+    assert (other.pue, other.pue_origin) == (float(pue_row("aws")["pue"]), "provider")
+    user = estimate(Job(watts=1000, hours=10, region="aws:eu-west-1", pue=1.3), own)
+    assert (user.inputs.pue, user.inputs.facility.pue_origin) == (1.3, "user")
+    assert user.energy_kwh == pytest.approx(13.0)  # 1 kW x 10 h x 1.3

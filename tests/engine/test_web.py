@@ -72,8 +72,13 @@ def test_hostile_values_are_never_echoed_unescaped() -> None:
             del params["zone"]
         reply = web.respond(params)
         assert reply["ok"] is False
-        # the message goes into the page as text (textContent), and is plain data here
-        assert isinstance(reply["errors"][0]["message"], str)
+        # the value is quoted as Python text, which the page sets as textContent
+        message = " ".join(e["message"] for e in reply["errors"])
+        assert repr(hostile) in message or repr(key) in message, message
+    # a name that the catalog matches despite its markup: the markup stays out of the HTML
+    accepted = web.respond({"watts": "100", "hours": "1", "zone": "<France>"})
+    assert accepted["ok"] is True and accepted["params"]["zone"] == "<France>"
+    assert "<France>" not in accepted["html"] and "France (FR)" in accepted["html"]
 
 
 def test_user_text_in_html_is_escaped() -> None:

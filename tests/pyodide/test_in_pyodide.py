@@ -21,7 +21,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,23 +236,14 @@ def _cached_wheel(name: str, version: str, sha256: str) -> Path | None:
 
 
 def _test_wheels() -> tuple[Path, ...]:
-    """The pinned wheels, from the cache, downloaded with pip if any is missing."""
+    """The pinned wheels, from the cache that ``make test`` fills before the tests run
+    (no test downloads anything)."""
     pins = _requirements()
     assert len(pins) >= 7, "tests/pyodide/requirements.txt lost its pins"
-    if any(_cached_wheel(*pin) is None for pin in pins):
-        WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
-        download = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--quiet",
-             "--only-binary=:all:", "--no-deps", "--python-version", EXPECTED_PYTHON,
-             "--implementation", "py", "--abi", "none", "--platform", "any",
-             "-r", str(REQUIREMENTS), "-d", str(WHEEL_CACHE)],
-            capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
-        if download.returncode != 0:
-            pytest.fail("pip could not download the wheels of tests/pyodide/requirements.txt:\n"
-                        + download.stdout + download.stderr)
     wheels = [_cached_wheel(*pin) for pin in pins]
     missing = [pin[0] for pin, wheel in zip(pins, wheels, strict=True) if wheel is None]
-    assert not missing, f"no wheel with the pinned hash in {WHEEL_CACHE} for {missing}"
+    assert not missing, (f"no wheel with the pinned hash in {WHEEL_CACHE} for {missing}: "
+                         "run 'make test', which downloads them first")
     return tuple(wheel for wheel in wheels if wheel is not None)
 
 
@@ -405,3 +395,10 @@ def test_every_device_region_and_zone_gives_the_same_reply(compare_run: CompareR
         if compare_run.replies[index] != expected:
             mismatches.append(f"{case}:\n{_difference(expected, compare_run.replies[index])}")
     assert not mismatches, f"{len(mismatches)} of {len(sweep)} differ; first:\n{mismatches[0]}"
+
+
+def test_make_downloads_the_wheels_for_pyodides_python() -> None:
+    # the Makefile's download (before the tests) names the same Python as this harness
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"--python-version {EXPECTED_PYTHON} " in makefile
+    assert "-r tests/pyodide/requirements.txt -d $(PYODIDE_WHEELS)" in makefile
