@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from ml_emissions import Job, estimate
 from ml_emissions import formatting as fmt
 from ml_emissions.location import region_location
-from sitebuild.renderers.markers import Context, MarkerError, renderer
+from sitebuild.renderers.markers import Context, MarkerError
 from sitebuild.renderers.values import read_rows
 
 ACCENT = "#00796b"
@@ -49,13 +49,12 @@ def _svg(figure: Figure) -> bytes:
 
 def _figure(context: Context, name: str, figure: Figure, alt: str, caption: str) -> str:
     path = f"assets/charts/{name}.svg"
-    context.assets[path] = _svg(figure)
-    return (f'\n\n<figure class="mle-figure"><img src="{escape(context.link(path))}" '
+    url = context.asset(path, _svg(figure))
+    return (f'\n\n<figure class="mle-figure"><img src="{escape(url)}" '
             f'alt="{escape(alt)}" loading="lazy"><figcaption>{escape(caption)}'
             "</figcaption></figure>\n\n")
 
 
-@renderer("chart-zones")
 def chart_zones(context: Context, n: str = "15") -> str:
     """The ``n`` cleanest and ``n`` dirtiest national grids (country-level zones)."""
     countries = sorted((z for z in context.catalog.zones if z.zone_id == z.country_code),
@@ -81,7 +80,6 @@ def chart_zones(context: Context, n: str = "15") -> str:
     return _figure(context, "zones", figure, alt, caption)
 
 
-@renderer("chart-regions")
 def chart_regions(context: Context, providers: str = "aws,azure,gcp") -> str:
     """Every region of the given providers as dots on an axis of life-cycle intensity
     (the default basis: the same for every provider, so the rows compare)."""
@@ -110,7 +108,6 @@ def chart_regions(context: Context, providers: str = "aws,azure,gcp") -> str:
     return _figure(context, "regions", figure, alt, caption)
 
 
-@renderer("chart-history")
 def chart_history(context: Context, regions: str) -> str:
     """Google Cloud's yearly grid intensity, every year of data/intensity_history.csv, for
     the comma-separated regions."""
@@ -145,7 +142,6 @@ def chart_history(context: Context, regions: str) -> str:
     return _figure(context, "history", figure, alt, caption)
 
 
-@renderer("chart-efficiency")
 def chart_efficiency(context: Context) -> str:
     """Dense FP16/BF16 throughput per watt against release year, for accelerators."""
     # (device, GFLOPS per watt) for accelerators with both figures published
@@ -173,7 +169,6 @@ def chart_efficiency(context: Context) -> str:
     return _figure(context, "efficiency", figure, alt, caption)
 
 
-@renderer("chart-pue")
 def chart_pue(context: Context) -> str:
     """Every PUE of data/pue.csv as a bar."""
     rows = sorted(context.catalog.pue, key=lambda p: p.pue)
@@ -190,7 +185,6 @@ def chart_pue(context: Context) -> str:
     return _figure(context, "pue", figure, alt, caption)
 
 
-@renderer("chart-cycle")
 def chart_cycle(context: Context, runs: str, **params: str) -> str:
     """CO2e of one run against the whole development cycle of ``runs`` runs."""
     single = estimate(Job.from_params(params), context.catalog)

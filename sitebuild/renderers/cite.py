@@ -16,7 +16,7 @@ from html import escape
 from ml_emissions import __version__
 from ml_emissions._version import __release_date__
 from ml_emissions.citation import TOOL_NAME, tool_bibtex
-from sitebuild.renderers.markers import Context, renderer
+from sitebuild.renderers.markers import Context
 
 URL_SLOT = '<span class="mle-cite-url">{}</span>'
 ACCESSED_SLOT = '<span class="mle-cite-accessed"></span>'
@@ -45,7 +45,6 @@ def page_bibtex(context: Context, site: str | None) -> str:
     )
 
 
-@renderer("cite")
 def cite_box(context: Context) -> str:
     """The box itself (HTML styled as a Material admonition): the page's entry, then the
     tool's, the same as ``ml-emissions cite`` prints."""

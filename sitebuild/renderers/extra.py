@@ -25,7 +25,7 @@ from ml_emissions.facility import PUE_TYPE_WORDS, resolve_facility
 from ml_emissions.reports import describe, describe_comparison, provider_figure_text
 from ml_emissions.resolve import job_from_params, resolve
 from pipeline.legacy_comparison import compare, summarize
-from sitebuild.renderers.markers import Context, MarkerError, renderer
+from sitebuild.renderers.markers import Context, MarkerError
 from sitebuild.renderers.safe import Markup, code, link, md_text
 from sitebuild.renderers.tables import markdown_table
 from sitebuild.renderers.values import DATA, alternative, read_rows
@@ -53,7 +53,6 @@ def _source_cell(text: str) -> str:
 # -- the original calculator's regions, then and now --------------------------------
 
 
-@renderer("legacy-comparison")
 def legacy_comparison(context: Context, provider: str = "") -> str:
     """Every region of the original calculator (data/legacy_mlco2_regions.csv): the
     intensity it used beside the one this engine uses today on the default basis, and
@@ -82,7 +81,6 @@ def legacy_comparison(context: Context, provider: str = "") -> str:
 # -- inline figures -----------------------------------------------------------------
 
 
-@renderer("percent")
 def percent(context: Context, **what: str) -> str:
     """A fraction of the catalog as a percentage. Exactly one of ``constant=ID`` (its
     value x 100, e.g. a range spread) or ``pue-overhead=ID`` ((PUE - 1) x 100, the
@@ -100,7 +98,6 @@ def percent(context: Context, **what: str) -> str:
     raise MarkerError(f"unknown selector {key!r}: expected constant or pue-overhead")
 
 
-@renderer("share")
 def share(context: Context, of: str = "carbon-free", **what: str) -> str:
     """A carbon-free or renewable share. ``zone=ID`` with ``of=carbon-free`` or
     ``of=renewable`` (Electricity Maps, yearly), or ``region=PROVIDER:REGION`` for the
@@ -133,7 +130,6 @@ def _history(region: str) -> dict[int, tuple[float, str]]:
     return series
 
 
-@renderer("history-value")
 def history_value(context: Context, region: str, year: str, unit: str = "yes") -> str:
     """Google Cloud's published grid intensity of ``region`` for ``year``."""
     series = _history(region)
@@ -142,7 +138,6 @@ def history_value(context: Context, region: str, year: str, unit: str = "yes") -
     return fmt.number(series[int(year)][0]) + (" gCO2e/kWh" if unit != "no" else "")
 
 
-@renderer("history-change")
 def history_change(context: Context, region: str, start: str, end: str) -> str:
     """The relative change of ``region``'s intensity between two years, signed; both
     years must be on the same basis (Google's life-cycle 2019-2020 figures and its
@@ -157,7 +152,6 @@ def history_change(context: Context, region: str, start: str, end: str) -> str:
     return _signed_percent(100.0 * (last[0] - first[0]) / first[0])
 
 
-@renderer("estimate-detail")
 def estimate_detail(context: Context, show: str, **params: str) -> str:
     """More figures of an engine estimate than ``data:estimate`` gives. ``show``:
     ``range`` (low to high CO2e), ``device-hours``, ``it-power``, ``rated-power``,
@@ -204,7 +198,6 @@ def _power(device: Hardware) -> str:
     return "-" if device.tdp_w is None else fmt.number(device.tdp_w)
 
 
-@renderer("hardware-table")
 def hardware_table(context: Context, names: str = "", basis: str = "", kind: str = "") -> str:
     """Devices of the catalog with their power and efficiency: the ``;``-separated
     ``names`` (in that order), or every device of a power ``basis`` and/or ``kind``."""
@@ -228,7 +221,6 @@ def hardware_table(context: Context, names: str = "", basis: str = "", kind: str
                            "FP16/BF16 dense TFLOPS", "GFLOPS per W", "Source"], rows)
 
 
-@renderer("estimate-table")
 def estimate_table(context: Context, **params: str) -> str:
     """A worked example: the inputs the engine resolved for the job (with their sources)
     and its results, as a two-column table."""
@@ -256,7 +248,6 @@ def estimate_table(context: Context, **params: str) -> str:
     return markdown_table(["", "This job"], rows)
 
 
-@renderer("job-regions")
 def job_regions(context: Context, provider: str, n: str = "5", **params: str) -> str:
     """One job in the ``n`` cleanest and ``n`` dirtiest regions of ``provider`` (each
     region with its own intensity and PUE)."""
@@ -279,7 +270,6 @@ def job_regions(context: Context, provider: str, n: str = "5", **params: str) ->
     return markdown_table(["Rank", "Region", "Location", "gCO2e/kWh", "PUE", "CO2e"], rows)
 
 
-@renderer("facility-table")
 def facility_table(context: Context) -> str:
     """The PUE the engine applies in each facility when the user gives none: in the
     cloud, each provider's (a region's own where published); then a data centre of
@@ -337,7 +327,6 @@ def _allowed(field: str, values: dict[str, object]) -> str:
                       f"{field!r} in sitebuild/renderers/extra.py")
 
 
-@renderer("input-limits")
 def input_limits(context: Context) -> str:
     """Every limit the engine puts on an input, in the words of its own error messages
     (so the table cannot drift from ``job.py``), and where each limit is set: the engine
@@ -365,7 +354,6 @@ def _code_block(text: str, language: str = "text") -> str:
             f"<code>{body}</code></pre></div>")
 
 
-@renderer("example-output")
 def example_output(context: Context, file: str) -> str:
     """Run a Python example of ``docs/examples/`` at build time and show what it prints."""
     path = (ROOT / file).resolve()
@@ -379,7 +367,6 @@ def example_output(context: Context, file: str) -> str:
     return _code_block(done.stdout)
 
 
-@renderer("cli-output")
 def cli_output(context: Context, args: str) -> str:
     """Run ``ml-emissions ARGS`` in-process at build time and show the command and its
     output."""

@@ -9,7 +9,7 @@ from html import escape
 
 from ml_emissions import __version__
 from ml_emissions.citation import PAPER_BIBTEX, tool_bibtex
-from sitebuild.renderers.markers import Context, MarkerError, renderer
+from sitebuild.renderers.markers import Context, MarkerError
 from sitebuild.renderers.values import DATA
 
 ROOT = DATA.parent
@@ -36,15 +36,14 @@ def _site_path(file: str) -> str:
     raise MarkerError(f"file={file!r} cannot be linked; expected one of {allowed}")
 
 
-@renderer("file-link")
 def file_link(context: Context, file: str, text: str = "") -> str:
     """A link to a file of the project, which the build copies into the site."""
     path = (ROOT / file).resolve()
     if ROOT.resolve() not in path.parents or not path.is_file():
         raise MarkerError(f"file={file!r} is not a file of the project")
     served = _site_path(file)
-    context.assets[served] = path.read_bytes()
-    return f'<a href="{escape(context.link(served))}"><code>{escape(text or file)}</code></a>'
+    url = context.asset(served, path.read_bytes())
+    return f'<a href="{escape(url)}"><code>{escape(text or file)}</code></a>'
 
 
 def wheel_name() -> str:
@@ -53,7 +52,6 @@ def wheel_name() -> str:
     return f"ml_emissions-{__version__}-py3-none-any.whl"
 
 
-@renderer("wheel-file")
 def wheel_file(context: Context, show: str = "link") -> str:
     """The engine's wheel on this site: ``show=link`` (a download link) or ``show=name``
     (its file name, e.g. for an install command)."""
@@ -65,7 +63,6 @@ def wheel_file(context: Context, show: str = "link") -> str:
     return f'<a href="{href}" download><code>{escape(wheel_name())}</code></a>'
 
 
-@renderer("bibtex")
 def bibtex(context: Context, of: str) -> str:
     """The BibTeX entry of the paper (``of=paper``) or of the tool (``of=tool``), as a code
     block: the entries the reports and ``ml-emissions cite`` give."""

@@ -1,25 +1,27 @@
 """Markers in Markdown pages, replaced at build time by content rendered from the data.
 
-Syntax: ``<!-- data:NAME key=value key="value with spaces" -->``, inline or on a line of
-its own. ``NAME`` is a renderer registered with :func:`renderer`; an unknown name or a
-bad argument raises :class:`MarkerError`, which fails the site build.
+Syntax: ``<!-- KIND:NAME key=value key="value with spaces" -->``, inline or on a line of
+its own, ``KIND`` being ``data`` (figures, tables, charts) or ``calculator`` (the
+calculator page's form, result and exports). Which function renders which marker is one
+explicit table, :data:`sitebuild.hooks.shortcodes.RENDERERS`; an unknown marker or a bad
+argument raises :class:`MarkerError`, which fails the site build.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from ml_emissions import Catalog, load_catalog
 
-MARKER = re.compile(r"<!--\s*data:([a-z0-9-]+)(.*?)-->", re.S)
+__all__ = ["MARKER", "Context", "MarkerError", "Renderer", "parse_arguments", "render_markers"]
+
+MARKER = re.compile(r"<!--\s*(data|calculator):([A-Za-z0-9-]*)(.*?)-->", re.S)
 
 Renderer = Callable[..., str]
-RENDERERS: dict[str, Renderer] = {}
 
 
 class MarkerError(ValueError):
@@ -28,31 +30,28 @@ class MarkerError(ValueError):
 
 @dataclass
 class Context:
-    """What renderers may use: the catalog, the page being rendered, generated assets."""
+    """What renderers may use: the catalog, the page being rendered, the site's files
+    (MkDocs' :class:`~mkdocs.structure.files.Files`, when a build renders the page) and
+    the files the renderers generate for the site (charts, downloads)."""
 
     catalog: Catalog = field(default_factory=load_catalog)
     page_title: str = ""
     page_url: str = ""  # e.g. "factors/location/" (site-relative, as MkDocs gives it)
-    site_url: str = "http://127.0.0.1:8000/"
-    build_date: date = field(default_factory=date.today)
+    files: Any = None  # mkdocs.structure.files.Files of the build, if any
     assets: dict[str, bytes] = field(default_factory=dict)  # site path -> content
 
     def link(self, site_path: str) -> str:
-        """A URL to ``site_path`` (relative to the site root) from the current page."""
-        depth = self.page_url.strip("/").count("/") + 1 if self.page_url.strip("/") else 0
-        return "../" * depth + site_path
+        """The URL of ``site_path`` (relative to the site root) from the current page, as
+        MkDocs resolves one file's URL relative to another's."""
+        from mkdocs.utils import get_relative_url
 
+        return get_relative_url(site_path or ".", self.page_url or "/")
 
-def renderer(name: str) -> Callable[[Renderer], Renderer]:
-    """Register a renderer for ``<!-- data:name ... -->``."""
-
-    def register(function: Renderer) -> Renderer:
-        if name in RENDERERS:
-            raise ValueError(f"renderer {name!r} registered twice")
-        RENDERERS[name] = function
-        return function
-
-    return register
+    def asset(self, site_path: str, content: bytes) -> str:
+        """Put ``content`` on the site at ``site_path`` (the build writes it) and return
+        its URL from the current page."""
+        self.assets[site_path] = content
+        return self.link(site_path)
 
 
 def parse_arguments(text: str) -> dict[str, str]:
@@ -66,31 +65,24 @@ def parse_arguments(text: str) -> dict[str, str]:
     return arguments
 
 
-def render_markers(markdown: str, context: Context) -> str:
-    """Replace every marker of ``markdown``; raise :class:`MarkerError` naming the marker."""
-    from sitebuild.renderers import (  # noqa: F401  (renderers)
-        charts,
-        cite,
-        extra,
-        files,
-        tables,
-        values,
-    )
+def render_markers(markdown: str, context: Context,
+                   renderers: Mapping[str, Mapping[str, Renderer]] | None = None) -> str:
+    """Replace every marker of ``markdown`` by what its renderer of ``renderers`` (kind ->
+    name -> function; default: the site's table) gives; raise :class:`MarkerError`
+    naming the marker."""
+    if renderers is None:
+        from sitebuild.hooks.shortcodes import RENDERERS as renderers  # the site's table
 
     def replace(match: re.Match[str]) -> str:
-        name, raw = match.group(1), match.group(2)
-        function = RENDERERS.get(name)
+        kind, name, raw = match.group(1), match.group(2), match.group(3)
+        function = renderers.get(kind, {}).get(name)
         if function is None:
-            known = ", ".join(sorted(RENDERERS))
-            raise MarkerError(f"unknown marker data:{name} on page {context.page_url!r}; "
-                              f"known: {known}")
+            known = ", ".join(f"<!-- {k}:{n} -->" for k in renderers for n in renderers[k])
+            raise MarkerError(f"unknown marker {match.group(0)!r}; known markers: {known}")
         try:
             arguments: dict[str, Any] = parse_arguments(raw)
             return function(context, **arguments)
-        except MarkerError:
-            raise
-        except (TypeError, KeyError, ValueError) as error:
-            raise MarkerError(f"marker data:{name}{raw.rstrip()} on page "
-                              f"{context.page_url!r}: {error}") from error
+        except (TypeError, KeyError, ValueError) as error:  # MarkerError is a ValueError
+            raise MarkerError(f"marker {kind}:{name}{raw.rstrip()}: {error}") from error
 
     return MARKER.sub(replace, markdown)

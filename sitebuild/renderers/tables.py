@@ -11,7 +11,7 @@ from ml_emissions import formatting as fmt
 from ml_emissions.location import region_location
 from pipeline.column_docs import column_rows
 from pipeline.schema import load_schemas
-from sitebuild.renderers.markers import Context, MarkerError, renderer
+from sitebuild.renderers.markers import Context, MarkerError
 from sitebuild.renderers.safe import Markup, code, link, md_text
 from sitebuild.renderers.values import DATA, read_rows
 
@@ -36,7 +36,6 @@ def _order(order: str) -> bool:
     return order == "dirtiest"
 
 
-@renderer("zones-ranked")
 def zones_ranked(context: Context, order: str = "cleanest", n: str = "10",
                  level: str = "all") -> str:
     """The ``n`` cleanest or dirtiest grid zones (``level=country`` for countries only);
@@ -53,7 +52,6 @@ def zones_ranked(context: Context, order: str = "cleanest", n: str = "10",
                            "Direct gCO2e/kWh", "Year"], rows)
 
 
-@renderer("regions-ranked")
 def regions_ranked(context: Context, order: str = "cleanest", n: str = "10",
                    provider: str = "", basis: str = "life-cycle") -> str:
     """The ``n`` cleanest or dirtiest cloud regions (of one ``provider`` if given), by the
@@ -72,7 +70,6 @@ def regions_ranked(context: Context, order: str = "cleanest", n: str = "10",
     return markdown_table(["Region", "Location", "Grid zone", "gCO2e/kWh", "Basis"], rows)
 
 
-@renderer("pue-table")
 def pue_table(context: Context) -> str:
     """Every PUE value of data/pue.csv with its source."""
     rows = [[code(p.pue_id), p.scope, fmt.number(p.pue),
@@ -81,7 +78,6 @@ def pue_table(context: Context) -> str:
     return markdown_table(["Id", "Scope", "PUE", "Source", "Year"], rows)
 
 
-@renderer("equivalents-table")
 def equivalents_table(context: Context) -> str:
     """Every equivalence factor with its source."""
     rows = []
@@ -92,7 +88,6 @@ def equivalents_table(context: Context) -> str:
     return markdown_table(["Equivalent", "Factor", "Source", "Year"], rows)
 
 
-@renderer("constants-table")
 def constants_table(context: Context) -> str:
     """Every model constant and assumption with its source."""
     rows = [[code(c.constant_id), fmt.number(c.value), c.unit, c.note,
@@ -100,7 +95,6 @@ def constants_table(context: Context) -> str:
     return markdown_table(["Constant", "Value", "Unit", "Meaning", "Source"], rows)
 
 
-@renderer("published-estimates")
 def published_estimates(context: Context) -> str:
     """Each published estimate of data/published_estimates.csv beside the engine's result."""
     rows = []
@@ -126,7 +120,6 @@ def published_estimates(context: Context) -> str:
                            "This engine", "Ratio (CO2e)", "In the calculator"], rows)
 
 
-@renderer("region-history")
 def region_history(context: Context, regions: str) -> str:
     """Google Cloud's yearly intensity series for the comma-separated ``regions``; a first
     row names the basis of Google's figures each year."""
@@ -153,7 +146,6 @@ def _code_spans(text: str) -> Markup:
                           for index, part in enumerate(parts)))
 
 
-@renderer("columns")
 def columns(context: Context, table: str) -> str:
     """The columns of ``data/<table>.csv`` from its schema (``data/schema/``), in a
     collapsible block: the same table as data/README.md's (:mod:`pipeline.column_docs`)."""
@@ -168,7 +160,6 @@ def columns(context: Context, table: str) -> str:
             + markdown_table(["Column", "Type", "Meaning"], rows) + "</details>\n\n")
 
 
-@renderer("data-table")
 def data_table(context: Context, file: str) -> str:
     """A whole CSV of data/ as a searchable, sortable HTML table with a download link."""
     path = DATA / file
@@ -181,14 +172,12 @@ def data_table(context: Context, file: str) -> str:
                    "</button></th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{escape(row[h])}</td>" for h in header) + "</tr>"
                    for row in rows)
-    download = context.link(f"data/{file}")
-    context.assets[f"data/{file}"] = path.read_bytes()
+    download = context.asset(f"data/{file}", path.read_bytes())
     licence = ""
     notice = DATA / f"LICENSE-{path.stem}.md"
     if notice.exists():  # a table under its own licence (the ODbL) travels with its notice
-        context.assets[f"data/{notice.name}"] = notice.read_bytes()
-        link = escape(context.link(f"data/{notice.name}"))
-        licence = f' under its own licence: <a href="{link}">{escape(notice.name)}</a>'
+        notice_url = escape(context.asset(f"data/{notice.name}", notice.read_bytes()))
+        licence = f' under its own licence: <a href="{notice_url}">{escape(notice.name)}</a>'
     return (
         f'\n\n<div class="mle-data-table" data-table="{table_id}">\n'
         f'<p><a href="{escape(download)}" download>Download {escape(file)}</a>{licence} '

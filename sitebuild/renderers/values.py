@@ -15,7 +15,7 @@ from ml_emissions.catalog import Zone
 from ml_emissions.engine import Alternative, Estimate
 from ml_emissions.location import region_location
 from ml_emissions.reports import describe_comparison
-from sitebuild.renderers.markers import Context, MarkerError, renderer
+from sitebuild.renderers.markers import Context, MarkerError
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -54,7 +54,6 @@ def _zone_extremes(context: Context) -> tuple[float, float]:
     return min(values), max(values)
 
 
-@renderer("value")
 def value(context: Context, unit: str = "yes", **what: str) -> str:
     """One figure. Exactly one of:
 
@@ -121,7 +120,6 @@ def alternative(result: Estimate, kind: str) -> Alternative:
     return comparison.alternative
 
 
-@renderer("estimate")
 def estimate_value(context: Context, show: str = "co2e", **params: str) -> str:
     """A figure of an engine estimate for the job given by ``params`` (named like the
     command-line flags). ``show``: ``co2e``, ``energy``, ``co2e-per-run``,

@@ -19,7 +19,7 @@ from ml_emissions.catalog import Source, load_catalog
 from ml_emissions.result_html import _source_link
 from pipeline import build_catalog, build_datapackage, column_docs
 from pipeline import validate as validator
-from sitebuild.hooks.content import check_data
+from sitebuild.hooks.shortcodes import check_data
 from sitebuild.renderers.markers import Context, render_markers
 from tests.conftest import set_cell
 

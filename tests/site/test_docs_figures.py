@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -208,10 +209,20 @@ def test_page_ends_with_the_cite_box(path: Path) -> None:
         f"{page_name(path)} must end with <!-- data:cite -->")
 
 
+def _site_file(src_uri: str, content: bytes = b"") -> SimpleNamespace:
+    """What the calculator's renderers read of a MkDocs File: its path, URL and bytes."""
+    return SimpleNamespace(src_uri=src_uri, url=src_uri, content_bytes=content)
+
+
+# The files the site's hooks ship for the calculator page (npm_assets, calculator_wheel).
+RUNTIME_FILES = [_site_file("pyodide/pyodide.mjs"),
+                 _site_file("wheels/ml_emissions-0-py3-none-any.whl", b"wheel")]
+
+
 def _context(path: Path) -> Context:
     name = page_name(path).removesuffix(".md")
     url = "" if name == "index" else (name.removesuffix("/index") + "/")
-    return Context(page_title=path.stem, page_url=url)
+    return Context(page_title=path.stem, page_url=url, files=RUNTIME_FILES)
 
 
 @pytest.mark.parametrize("path", PAGES, ids=page_name)
@@ -298,7 +309,8 @@ def test_file_links_copy_the_project_file_into_the_site() -> None:
 
     context = Context(page_title="Data", page_url="data/")
     link = files.file_link(context, file="data/LICENSE-grid_zones.md")
-    assert link == '<a href="../data/LICENSE-grid_zones.md"><code>data/LICENSE-grid_zones.md' \
+    # the page data/ links to the file beside it, data/LICENSE-grid_zones.md
+    assert link == '<a href="LICENSE-grid_zones.md"><code>data/LICENSE-grid_zones.md' \
                    "</code></a>"
     assert context.assets["data/LICENSE-grid_zones.md"] == (
         ROOT / "data" / "LICENSE-grid_zones.md").read_bytes()

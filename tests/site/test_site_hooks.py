@@ -1,4 +1,4 @@
-"""The MkDocs hooks of sitebuild/hooks/: markers, the rendered form, the shipped runtime."""
+"""The site build (sitebuild/): markers, the rendered form, the shipped runtime."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
-
 import ml_emissions
 from ml_emissions import web
-from sitebuild.hooks import calculator_page
 from sitebuild.hooks import npm_assets as pyodide_runtime
+from sitebuild.renderers import calculator
+from sitebuild.renderers.markers import Context, MarkerError, render_markers
 from tests.browser.pages import ROOT
 
 PYODIDE_PACKAGE = ROOT / "node_modules" / "pyodide"
@@ -44,36 +44,44 @@ class _Elements(HTMLParser):
 @pytest.fixture(scope="module")
 def form() -> _Elements:
     reply = web.respond(web.DEFAULT_PARAMS)
-    html = calculator_page._Form(web.form_options(), reply).render("pyodide/", "wheels/x.whl")
+    html = calculator.render_form(("pyodide/", "wheels/x.whl", None), web.form_options(), reply)
     return _Elements(html)
 
 
 # -- markers -------------------------------------------------------------------------------
 
+TEST_RENDERERS = {"calculator": {"form": lambda context: "<form></form>",
+                                  "result": lambda context: "<div>r</div>"}}
+
+
 def test_markers_are_replaced_by_their_renderers() -> None:
     html = "<p>a</p>\n<!-- calculator:form -->\n<p>b</p><!--calculator:result-->"
-    out = calculator_page.replace_markers(
-        html, {"form": lambda: "<form></form>", "result": lambda: "<div>r</div>"}, "x.md")
+    out = render_markers(html, Context(), TEST_RENDERERS)
     assert out == "<p>a</p>\n<form></form>\n<p>b</p><div>r</div>"
 
 
 @pytest.mark.parametrize("marker", ["<!-- calculator:nope -->", "<!-- calculator: form -->",
-                                    "<!-- calculator:Form -->"])
-def test_an_unknown_marker_fails_naming_the_page_and_the_marker(marker: str) -> None:
-    with pytest.raises(PluginError, match=r"calculator\.md: unknown marker .*calculator:"):
-        calculator_page.replace_markers(marker, {"form": lambda: ""}, "calculator.md")
+                                    "<!-- calculator:Form -->", "<!-- data:form -->"])
+def test_an_unknown_marker_fails_naming_the_marker(marker: str) -> None:
+    with pytest.raises(MarkerError, match=r"unknown marker '<!-- ?(calculator|data):"):
+        render_markers(marker, Context(), TEST_RENDERERS)
 
 
 def test_a_page_without_markers_is_left_alone() -> None:
     html = "<p>The calculator: see the page.</p>"
-    assert calculator_page.replace_markers(html, {}, "x.md") == html
+    assert render_markers(html, Context(), TEST_RENDERERS) == html
+
+
+def test_the_form_needs_the_runtime_and_the_wheel() -> None:
+    with pytest.raises(MarkerError, match="Pyodide runtime and one wheel"):
+        render_markers("<!-- calculator:form -->", Context(files=[]))
 
 
 def test_an_unknown_marker_fails_the_site_build(tmp_path: Path) -> None:
     # one page and the one hook that reads its markers: no wheel, no snapshot to build
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Page\n\n<!-- calculator:typo -->\n")
-    hook = ROOT / "sitebuild" / "hooks" / "calculator_page.py"
+    hook = ROOT / "sitebuild" / "hooks" / "shortcodes.py"
     (tmp_path / "mkdocs.yml").write_text(f"site_name: t\nstrict: true\nhooks:\n  - {hook}\n")
     done = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--strict"],
                           cwd=tmp_path, capture_output=True, text=True, check=False)
@@ -94,8 +102,7 @@ def test_every_parameter_has_a_labelled_control_named_like_it(form: _Elements) -
 
 
 def test_labels_are_the_field_labels(form: _Elements) -> None:
-    html = calculator_page._Form(web.form_options(), web.respond(web.DEFAULT_PARAMS)).render(
-        "p/", "w")
+    html = calculator.render_form(("p/", "w", None))
     for name, label in web.FIELD_LABELS.items():
         assert re.search(rf'<label for="{name}">{re.escape(label)}</label>', html), name
 
@@ -144,13 +151,13 @@ def test_the_form_points_to_the_runtime_and_the_wheel(form: _Elements) -> None:
 
 def test_exports_embed_the_default_reports() -> None:
     reply = web.respond(web.DEFAULT_PARAMS)
-    (box,) = _Elements(calculator_page.render_exports(reply)).find("div", id="mle-exports")
+    (box,) = _Elements(calculator.render_exports(reply)).find("div", id="mle-exports")
     assert json.loads(box["data-exports"] or "") == reply["exports"]
 
 
 def test_there_is_a_button_for_every_export_format() -> None:
     reply = web.respond(web.DEFAULT_PARAMS)
-    buttons = _Elements(calculator_page.render_exports(reply)).find("button")
+    buttons = _Elements(calculator.render_exports(reply)).find("button")
     assert {b["data-export"] for b in buttons} == set(reply["exports"])
     assert {b["data-export"] for b in buttons if b["data-action"] == "download"} == {
         "json", "csv"}
@@ -160,7 +167,7 @@ def test_hostile_export_text_stays_inside_its_attribute() -> None:
     hostile = '"><script>alert(1)</script>\'<!--'
     reply = {"exports": {name: hostile for name in ("text", "json", "csv", "latex", "markdown",
                                                       "model-card")}}
-    html = calculator_page.render_exports(reply)
+    html = calculator.render_exports(reply)
     assert "<script" not in html
     (box,) = _Elements(html).find("div", id="mle-exports")
     assert json.loads(box["data-exports"] or "")["latex"] == hostile
@@ -181,7 +188,7 @@ def test_the_served_zone_table_has_its_licence_notice_beside_it(site_dir: Path) 
     notice = site_dir / "data" / "LICENSE-grid_zones.md"
     assert notice.read_bytes() == (ROOT / "data" / "LICENSE-grid_zones.md").read_bytes()
     page = (site_dir / "data" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../data/LICENSE-grid_zones.md"' in page
+    assert 'href="LICENSE-grid_zones.md"' in page  # data/index.html -> data/LICENSE-...
 
 
 def test_the_sdist_carries_the_zone_licence_notice(tmp_path: Path) -> None:
@@ -235,5 +242,5 @@ def test_the_site_ships_a_memory_snapshot_of_the_engine(site_dir: Path) -> None:
 
 def test_a_site_without_snapshot_leaves_it_out_of_the_form() -> None:
     reply = web.respond(web.DEFAULT_PARAMS)
-    html = calculator_page._Form(web.form_options(), reply).render("pyodide/", "wheels/x.whl")
+    html = calculator.render_form(("pyodide/", "wheels/x.whl", None), web.form_options(), reply)
     assert "data-snapshot" not in html

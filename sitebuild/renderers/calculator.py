@@ -1,0 +1,265 @@
+"""The calculator page's markup, rendered at build time from the engine: the form
+(``<!-- calculator:form -->``), the first estimate (``<!-- calculator:result -->``) and the
+export buttons (``<!-- calculator:exports -->``), through the autoescaping Jinja
+templates of ``sitebuild/templates/``.
+
+* the form: every list from :func:`ml_emissions.web.form_options` (usable before Python
+  loads in the browser), the runtime's addresses (hashed, so a browser never runs a stale
+  copy) and the page's waiting limits in its data attributes;
+* the result: ``respond(DEFAULT_PARAMS)["html"]``, the same HTML the Web Worker returns
+  for the same inputs;
+* the exports: the buttons, with the first estimate's reports as JSON in a data
+  attribute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from ml_emissions import web
+from sitebuild.renderers.markers import Context, MarkerError
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# Alternative inputs: radio group -> (question, [(parameter, choice)]). The parameter
+# of the checked choice is the only one of the group sent to Python.
+MODES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "hardware": ("Power rating from", [("hardware", "Catalog device"), ("watts", "Custom power")]),
+    "duration": ("Duration as", [("hours", "Hours per run"),
+                                 ("device-hours", "Device-hours per run"),
+                                 ("total-device-hours", "Device-hours in total")]),
+    "cycle": ("Development cycle as", [("runs", "Runs"), ("development-hours", "Total hours")]),
+    "power": ("Power drawn as", [("utilization", "Utilization"),
+                                 ("measured-watts", "Measured power")]),
+    "location": ("Location as", [("region", "Cloud region"), ("zone", "Grid zone"),
+                                 ("intensity", "Intensity")]),
+}
+
+# The form's sections: a title and its items, each a radio group ("mode:NAME") or a
+# parameter.
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Hardware", ("mode:hardware", "count")),
+    ("Duration", ("mode:duration", "mode:cycle")),
+    ("Power", ("mode:power", "cpu-watts", "memory-gb")),
+    ("Location", ("mode:location", "basis", "facility", "pue")),
+    ("Report", ("training-type",)),
+)
+
+HINTS = {
+    "hardware": "Type to search the catalog (names and aliases).",
+    "watts": "Rated power of one device.",
+    "count": "Devices working in parallel.",
+    "hours": "Wall-clock time of one run, in hours or with a unit: 90 min, 36 h, 14 d, 2 w.",
+    "device-hours": "Device time of one run, all devices together (hours, or 14 d).",
+    "total-device-hours": "Device time of the whole project, all runs together, as a "
+                          "cluster's accounting or a bill gives it; runs only split it.",
+    "runs": "Every run of the project, e.g. a hyper-parameter search.",
+    "development-hours": "Wall-clock time of the whole project on these devices (hours, "
+                         "or 14 d).",
+    "utilization": "Share of the rated power drawn on average, from 0 to 1.",
+    "measured-watts": "Measured average power of one device.",
+    "cpu-watts": "Host CPUs of the whole job; optional.",
+    "memory-gb": "Host memory of the whole job; optional.",
+    "region": "Carbon intensity and PUE published for the region.",
+    "zone": "Electricity Maps zone id, a country name, or GLOBAL (world average).",
+    "intensity": "Grams of CO2e per kWh of electricity, on the basis chosen below.",
+    "basis": "One basis for the estimate and every comparison: Electricity Maps' life-cycle "
+             "or direct figure, or the provider's own (Google Cloud regions).",
+    "facility": "Automatic: the provider's data centre for a cloud region; elsewhere a "
+                "workstation for desktop GPUs and SoCs, else a data centre.",
+    "pue": "Leave empty for the value of the facility (shown greyed).",
+    "training-type": "Reported in the model card.",
+}
+
+# Fields chosen from a list: name -> (value, text) of each option, from form_options.
+SELECTS: dict[str, Callable[[dict[str, Any]], list[tuple[str, str]]]] = {
+    "training-type": lambda o: [(t, t) for t in o["training_types"]],
+    "basis": lambda o: [(b["id"], b["label"]) for b in o["bases"]],
+    "facility": lambda o: [("", "Automatic")] + [(f, f) for f in o["facilities"]],
+}
+DURATIONS = ("hours", "device-hours", "total-device-hours", "development-hours")
+LISTS = {"hardware": "mle-hardware-list", "zone": "mle-zone-list"}  # fields with a datalist
+
+# How long the page waits for the live calculator: a download that sends nothing for
+# STALL_MS fails, and so does a start that takes longer than START_MS (a slow network
+# still delivers bytes; a dead one, or a server that never answers, does not).
+STALL_MS = 30_000
+START_MS = 180_000
+
+# Export buttons: (format, action, label); downloads by format: (file name, MIME type).
+EXPORTS = (
+    ("latex", "copy", "Copy LaTeX + BibTeX"),
+    ("markdown", "copy", "Copy Markdown"),
+    ("model-card", "copy", "Copy model card"),
+    ("json", "copy", "Copy JSON"),
+    ("text", "copy", "Copy plain text"),
+    ("json", "download", "Download JSON"),
+    ("csv", "download", "Download CSV"),
+)
+DOWNLOADS = {
+    "json": ("ml-emissions-estimate.json", "application/json"),
+    "csv": ("ml-emissions-estimate.csv", "text/csv"),
+}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
+                       keep_trailing_newline=False)
+
+
+@cache
+def first_reply() -> dict[str, Any]:
+    """The engine's reply for the example inputs (the page's first estimate)."""
+    return web.respond(web.DEFAULT_PARAMS)
+
+
+class FormData:
+    """The template data of the form for ``options`` (form_options) and ``reply``."""
+
+    def __init__(self, options: dict[str, Any], reply: dict[str, Any]) -> None:
+        self.options = options
+        self.defaults: dict[str, str] = options["defaults"]
+        self.labels: dict[str, str] = options["labels"]
+        self.placeholders = {**options["placeholders"], "pue": reply["pue"]["value"]}
+        self.active = {
+            group: next((p for p, _ in choices if p in self.defaults), choices[0][0])
+            for group, (_, choices) in MODES.items()
+        }
+        self.mode_of = {p: group for group, (_, choices) in MODES.items() for p, _ in choices}
+
+    def field(self, name: str) -> dict[str, Any]:
+        group = self.mode_of.get(name)
+        inactive = group is not None and self.active[group] != name
+        value = self.defaults.get(name, "")
+        data: dict[str, Any] = {
+            "name": name, "label": self.labels[name], "hint": HINTS[name], "group": group,
+            "mode": name if group else None, "hidden": inactive, "options": None,
+            "common": [("id", name), ("name", name), ("disabled", inactive),
+                       ("aria-describedby", f"{name}-hint {name}-error")],
+        }
+        if name == "region":
+            data.update(self._regions(value))
+        elif name in SELECTS:
+            data["options"] = [{"value": v, "text": t, "selected": v == value}
+                               for v, t in SELECTS[name](self.options)]
+        else:
+            numeric = "numeric" if name in ("count", "runs") else "decimal"
+            text = name in LISTS or name in DURATIONS  # durations take a unit: "14 d"
+            data["input"] = [("value", value or None), ("list", LISTS.get(name)),
+                             ("inputmode", None if text else numeric),
+                             ("placeholder", self.placeholders.get(name)),
+                             ("data-optional", name in self.placeholders),
+                             ("autocomplete", "off"), ("spellcheck", "false")]
+        return data
+
+    def _regions(self, value: str) -> dict[str, Any]:
+        providers = self.options["providers"]
+        chosen = next((p["id"] for p in providers
+                       if any(r["key"] == value for r in p["regions"])), providers[0]["id"])
+        return {
+            "providers": [{"id": p["id"], "name": p["name"], "selected": p["id"] == chosen}
+                          for p in providers],
+            "groups": [{"id": p["id"], "label": p["name"],
+                        "options": [{"value": r["key"], "text": r["label"],
+                                     "selected": r["key"] == value} for r in p["regions"]]}
+                       for p in providers],
+        }
+
+    def modes(self, group: str) -> dict[str, Any]:
+        question, choices = MODES[group]
+        return {"group": group, "question": question,
+                "choices": [{"param": p, "text": t, "checked": self.active[group] == p}
+                            for p, t in choices],
+                "fields": [self.field(p) for p, _ in choices]}
+
+    def template_data(self, runtime: tuple[str, str, str | None]) -> dict[str, Any]:
+        pyodide_url, wheel_url, snapshot_url = runtime
+        return {
+            "form": [("id", "mle-form"), ("class", "mle-form"), ("novalidate", True),
+                     ("autocomplete", "off"), ("aria-label", "Inputs of the estimate"),
+                     ("data-parameters", " ".join(self.options["parameters"])),
+                     ("data-pyodide", pyodide_url), ("data-wheel", wheel_url),
+                     ("data-snapshot", snapshot_url), ("data-stall-ms", STALL_MS),
+                     ("data-start-ms", START_MS)],
+            "sections": [{"title": title,
+                          "items": [self.modes(item[5:]) if item.startswith("mode:")
+                                    else self.field(item) for item in items]}
+                         for title, items in SECTIONS],
+            "hardware": [{"value": d["name"], "label": f"{kind}, {d['watts']}"}
+                         for kind, devices in self.options["hardware"].items()
+                         for d in devices],
+            "zones": [{"value": z["id"], "label": z["label"]} for z in self.options["zones"]],
+        }
+
+
+def render_form(runtime: tuple[str, str, str | None], options: dict[str, Any] | None = None,
+                reply: dict[str, Any] | None = None) -> str:
+    """The form, with the runtime's (Pyodide directory, wheel, snapshot) addresses."""
+    data = FormData(options or web.form_options(), reply or first_reply())
+    return _environment().get_template("calculator_form.html").render(
+        data.template_data(runtime))
+
+
+def render_result(reply: dict[str, Any] | None = None) -> str:
+    """The result container with the first estimate (the engine's escaped HTML)."""
+    html = Markup((reply or first_reply())["html"])
+    return _environment().get_template("calculator_result.html").render(html=html)
+
+
+def render_exports(reply: dict[str, Any] | None = None) -> str:
+    """The export buttons, and the reports of ``reply`` they start with."""
+    reply = reply or first_reply()
+    buttons = []
+    for fmt, action, label in EXPORTS:
+        if fmt not in reply["exports"]:
+            raise MarkerError(f"calculator exports: no format {fmt!r} in ml_emissions.web")
+        filename, mime = DOWNLOADS[fmt] if action == "download" else (None, None)
+        buttons.append({"format": fmt, "action": action, "label": label,
+                        "filename": filename, "type": mime})
+    return _environment().get_template("calculator_exports.html").render(
+        buttons=buttons, exports=json.dumps(reply["exports"], sort_keys=True))
+
+
+def runtime_urls(context: Context) -> tuple[str, str, str | None]:
+    """URLs, relative to the site's root (the page's script resolves them against it),
+    of the Pyodide runtime directory, of the wheel and of the engine's memory snapshot
+    (None if the site has none), the last two with a content hash so that browsers never
+    run a stale copy: from the files the site's hooks ship (MkDocs' File objects)."""
+    files = list(context.files or [])
+    runtime = [f for f in files if f.src_uri.rpartition("/")[2] == "pyodide.mjs"]
+    wheels = [f for f in files if f.src_uri.endswith("-py3-none-any.whl")]
+    snapshots = [f for f in files if f.src_uri.endswith(".pyodide-snapshot.gz")]
+    if len(runtime) != 1 or len(wheels) != 1 or len(snapshots) > 1:
+        raise MarkerError("calculator page: the site must hold the Pyodide runtime and one "
+                          "wheel (hooks npm_assets.py and calculator_wheel.py)")
+    return (runtime[0].url.rpartition("/")[0] + "/",
+            f"{wheels[0].url}?sha256={_digest(wheels[0])}",
+            f"{snapshots[0].url}?sha256={_digest(snapshots[0])}" if snapshots else None)
+
+
+def _digest(file: Any) -> str:
+    return hashlib.sha256(file.content_bytes).hexdigest()[:16]
+
+
+def form(context: Context) -> str:
+    """``<!-- calculator:form -->``."""
+    return render_form(runtime_urls(context))
+
+
+def result(context: Context) -> str:
+    """``<!-- calculator:result -->``."""
+    return render_result()
+
+
+def exports(context: Context) -> str:
+    """``<!-- calculator:exports -->``."""
+    return render_exports()
