@@ -16,7 +16,7 @@ exactly as published. Same input, same output bytes.
 
 Usage::
 
-    python pipeline/importers/google_regions.py SRC_DIR [--out data/intensity_history.csv]
+    python -m pipeline.importers.google_regions SRC_DIR [--out data/intensity_history.csv]
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from pipeline.importers.common import (
     InputError,
     bounds,
     cfe_percent,
-    normalise_header,
     parse_number,
+    read_text_csv,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -85,8 +85,7 @@ def year_files(src_dir: Path) -> list[tuple[int, Path]]:
 
 def read_year(path: Path) -> tuple[pd.DataFrame, str, bool]:
     """Read one yearly file as text; return it, its intensity column and whether CFE is %."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    frame.columns = [normalise_header(str(col)) for col in frame.columns]
+    frame = read_text_csv(path)
     intensity_col = next((col for col in INTENSITY_COLUMNS if col in frame.columns), None)
     cfe_col = next((col for col in frame.columns if col.startswith(COL_CFE)), None)
     missing = [
@@ -100,7 +99,6 @@ def read_year(path: Path) -> tuple[pd.DataFrame, str, bool]:
     ]
     if missing or intensity_col is None or cfe_col is None:
         raise InputError(f"{path}: missing required column(s): {', '.join(missing)}")
-    frame = frame.apply(lambda col: col.str.strip())
     frame = frame[(frame != "").any(axis=1)]  # drop blank lines
     cfe_is_percent = "%" in cfe_col
     table = frame[[COL_REGION, intensity_col, cfe_col]]
@@ -158,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         table, headers = build_table(args.src_dir)
-    except (InputError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except DataError as exc:
