@@ -22,7 +22,7 @@ from ml_emissions import Job, estimate
 from ml_emissions import formatting as fmt
 from ml_emissions.location import region_location
 from sitebuild.renderers.markers import Context, MarkerError
-from sitebuild.renderers.values import read_rows
+from sitebuild.renderers.values import data_year, read_rows
 
 ACCENT = "#00796b"
 HIGHLIGHT = "#d84315"
@@ -68,7 +68,7 @@ def chart_zones(context: Context, n: str = "15") -> str:
     axes.barh(range(len(shown)), values, color=colours)
     axes.set_yticks(range(len(shown)), labels)
     axes.invert_yaxis()
-    year = shown[0].source.year  # the year of Electricity Maps' figures, as the data says
+    year = data_year(context, "zones")
     axes.set_xlabel(f"Life-cycle carbon intensity, gCO2e/kWh ({year} yearly average)")
     low, high = shown[0], shown[-1]
     alt = (f"Bar chart of the {count} cleanest and {count} dirtiest national grids: from "
@@ -101,7 +101,7 @@ def chart_regions(context: Context, providers: str = "aws,azure,gcp") -> str:
     axes.set_ylim(-0.6, len(ids) - 0.4)
     axes.set_xlabel("Life-cycle carbon intensity of the region's grid, gCO2e/kWh")
     alt = "Dot plot of cloud regions by carbon intensity. " + "; ".join(summary) + " gCO2e/kWh."
-    year = catalog.zone(catalog.regions_of(ids[0])[0].zone_id).source.year
+    year = data_year(context, "zones")
     caption = ("Each dot is a cloud region. Intensities, one basis for every provider: the "
                f"Electricity Maps {year} life-cycle yearly average of the region's grid zone "
                "(ODbL).")

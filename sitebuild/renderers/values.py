@@ -49,6 +49,23 @@ def _count(context: Context, what: str) -> str:
     return f"{counts[what]:,}"
 
 
+def data_year(context: Context, of: str) -> int:
+    """The year of the catalog's grid-zone figures (``of="zones"``, the world average
+    left out) or of the providers' own region figures (``of="provider"``); a
+    :class:`MarkerError` if the data holds more than one (then no page may say "the" year)."""
+    catalog = context.catalog
+    if of == "zones":
+        years = {z.source.year for z in _grid_zones(context)}
+    elif of == "provider":
+        years = {r.provider_year for r in catalog.regions if r.provider_year is not None}
+    else:
+        raise MarkerError(f"year={of!r}: expected zones or provider")
+    if len(years) != 1:
+        raise MarkerError(f"year={of}: the data holds {len(years)} years "
+                          f"({', '.join(map(str, sorted(years)))}), not one")
+    return years.pop()
+
+
 def _zone_extremes(context: Context) -> tuple[float, float]:
     values = [z.intensity_lifecycle_g_per_kwh for z in _grid_zones(context)]
     return min(values), max(values)
@@ -62,7 +79,8 @@ def value(context: Context, unit: str = "yes", **what: str) -> str:
     (the region's life-cycle intensity, the engine's default basis),
     ``region-provider=PROVIDER:REGION`` (the provider's own figure), ``hardware=NAME``
     (rated power), ``count=WHAT``,
-    ``zones=min|max|ratio`` (life-cycle intensity extremes). Counts and extremes of
+    ``zones=min|max|ratio`` (life-cycle intensity extremes), ``year=zones|provider``
+    (the year of the grid zones' or of the providers' figures). Counts and extremes of
     zones leave out the world average (GLOBAL), which is no grid zone.
     ``unit=no`` leaves the unit out.
     """
@@ -102,6 +120,8 @@ def value(context: Context, unit: str = "yes", **what: str) -> str:
         return fmt.number(device.tdp_w) + (" W" if with_unit else "")
     if key == "count":
         return _count(context, arg)
+    if key == "year":
+        return str(data_year(context, arg))
     if key == "zones":
         low, high = _zone_extremes(context)
         figures = {"min": fmt.number(low) + g, "max": fmt.number(high) + g,

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,7 +23,7 @@ import pytest
 
 import ml_emissions
 from ml_emissions import formatting as fmt
-from ml_emissions import load_catalog
+from ml_emissions import Catalog, load_catalog
 from ml_emissions.job import params_from_query
 from ml_emissions.location import region_location
 from sitebuild.renderers import extra
@@ -372,3 +373,26 @@ def test_the_hardware_table_shows_whole_computer_wall_power() -> None:
                            Context(page_url="factors/hardware/"))
     wall = [row for row in data_rows("hardware.csv") if row["power_basis"] == "system_wall"]
     assert wall and table.count("whole computer at the wall") == len(wall)
+
+
+def test_the_data_year_on_the_pages_is_the_year_of_the_data() -> None:
+    from sitebuild.renderers.values import data_year
+
+    # the grid zones' source year, as grid_zones.csv states it (world average aside)
+    (zones_year,) = {row["source_year"] for row in data_rows("grid_zones.csv")
+                     if row["zone_id"] != "GLOBAL"}
+    context = Context(page_url="x/")
+    assert render_markers("<!-- data:value year=zones -->", context) == zones_year
+    # Google's latest year on the operational basis, as intensity_history.csv states it
+    provider_year = max(int(row["year"]) for row in data_rows("intensity_history.csv")
+                        if row["intensity_basis"] == "operational")
+    assert render_markers("<!-- data:value year=provider -->", context) == str(provider_year)
+    # a catalog whose zones hold two years has no one year to print
+    catalog = load_catalog()
+    zones = tuple(replace(z, source=replace(z.source, year=int(zones_year) - 1))
+                  if z.zone_id == "FR" else z for z in catalog.zones)
+    mixed = Catalog(version=catalog.version, hardware=catalog.hardware, zones=zones,
+                    providers=catalog.providers, regions=catalog.regions, pue=catalog.pue,
+                    equivalents=catalog.equivalents, constants=catalog.constants)
+    with pytest.raises(MarkerError, match="holds 2 years"):
+        data_year(Context(catalog=mixed), "zones")
