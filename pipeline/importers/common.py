@@ -8,6 +8,7 @@ the validator would refuse.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,8 +17,8 @@ import pandas as pd
 
 from pipeline.schema import load_schemas
 
-__all__ = ["DataError", "InputError", "bounds", "cfe_percent", "normalise_header",
-           "parse_number", "plain", "read_text_csv", "require_columns"]
+__all__ = ["DataError", "InputError", "bounds", "cfe_percent", "failure", "normalise_header",
+           "parse_number", "plain", "read_text_csv", "require_columns", "write_table"]
 
 
 class InputError(Exception):
@@ -26,6 +27,18 @@ class InputError(Exception):
 
 class DataError(Exception):
     """An upstream value fails a consistency check (exit status 1)."""
+
+
+def failure(error: InputError | DataError) -> int:
+    """Print ``error`` as one line on stderr; return the importer's exit status for it."""
+    print(f"error: {error}", file=sys.stderr)
+    return 2 if isinstance(error, InputError) else 1
+
+
+def write_table(table: pd.DataFrame, path: Path) -> None:
+    """Write ``table`` as the curated tables are written: UTF-8, ``\\n``, no index."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
 def normalise_header(name: str) -> str:

@@ -31,7 +31,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 
-from pipeline.importers.common import DataError, InputError, bounds, parse_number
+from pipeline.importers.common import (
+    DataError,
+    InputError,
+    bounds,
+    failure,
+    parse_number,
+    read_text_csv,
+    require_columns,
+    write_table,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO_ROOT / "data" / "grid_zones.csv"
@@ -105,13 +114,9 @@ DATETIME_YEAR = re.compile(r"(\d{4})-\d{2}-\d{2}")
 
 def read_upstream(path: Path) -> pd.DataFrame:
     """Read the upstream CSV with every cell as text (no NaN, no float conversion)."""
-    if not path.is_file():
-        raise InputError(f"input file not found: {path}")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [col for col in REQUIRED_COLUMNS if col not in frame.columns]
-    if missing:
-        raise InputError(f"{path}: missing required column(s): {', '.join(missing)}")
-    return frame[REQUIRED_COLUMNS].apply(lambda col: col.str.strip())
+    frame = read_text_csv(path)
+    require_columns(frame, REQUIRED_COLUMNS, path)
+    return frame[REQUIRED_COLUMNS]
 
 
 def country_code(zone_id: str) -> str:
@@ -306,20 +311,14 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         upstream = read_upstream(args.src_csv)
-    except (InputError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
         table = build_table(upstream)
         warnings = check_numbers(table)
-    except DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except (InputError, DataError) as error:
+        return failure(error)
 
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False, lineterminator="\n", encoding="utf-8")
+    write_table(table, out)
     write_text(licence_out, licence_note(upstream, out.name))
     print(f"wrote {len(table)} zones to {out} and the licence note to {licence_out}")
     return 0

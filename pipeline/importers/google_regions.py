@@ -33,8 +33,10 @@ from pipeline.importers.common import (
     InputError,
     bounds,
     cfe_percent,
+    failure,
     parse_number,
     read_text_csv,
+    write_table,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -156,12 +158,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         table, headers = build_table(args.src_dir)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except (InputError, DataError) as error:
+        return failure(error)
 
     for column in ("intensity_g_per_kwh", "cfe_pct"):
         empty = table.loc[table[column] == "", ["region_id", "year"]]
@@ -169,8 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             listed = ", ".join(f"{r} {y}" for r, y in empty.itertuples(index=False))
             print(f"note: {column} empty for {len(empty)} rows: {listed}", file=sys.stderr)
     out: Path = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False, lineterminator="\n", encoding="utf-8")
+    write_table(table, out)
     years = ", ".join(f"{year}: {header!r}" for year, header in headers.items())
     print(f"intensity column per year: {years}")
     print(f"wrote {len(table)} rows ({len(headers)} years) to {out}")

@@ -29,12 +29,18 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.importers.common import InputError, read_text_csv, require_columns
+from pipeline.importers.common import (
+    DataError,
+    InputError,
+    failure,
+    read_text_csv,
+    require_columns,
+    write_table,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REGIONS = REPO_ROOT / "data" / "cloud_regions.csv"
@@ -164,15 +170,13 @@ def main(argv: list[str] | None = None) -> int:
         table = legacy_table(args.impact_csv)
         regions = read_text_csv(args.regions)
         require_columns(regions, ["provider", "region_id"], args.regions)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    missing = unmapped(table, regions)
-    if missing:
-        print(f"error: {len(missing)} region(s) not in {args.regions}: {', '.join(missing)}",
-              file=sys.stderr)
-        return 1
-    table.to_csv(args.out, index=False, lineterminator="\n", encoding="utf-8")
+        missing = unmapped(table, regions)
+        if missing:
+            raise DataError(f"{len(missing)} region(s) not in {args.regions}: "
+                            + ", ".join(missing))
+    except (InputError, DataError) as error:
+        return failure(error)
+    write_table(table, args.out)
     providers = table["legacy_provider"].nunique()
     print(f"wrote {len(table)} regions of {providers} providers to {args.out}")
     return 0

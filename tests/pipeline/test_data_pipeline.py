@@ -214,6 +214,23 @@ def test_importer_refuses_a_global_row_not_from_ember(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "file not found"), (b"", "cannot read CSV"), (b"\xff\xfez\x00o\x00", "cannot read CSV"),
+    (b"Zone id,Year\nFR,2024\n", "missing column(s)"),
+])
+def test_importer_refuses_an_unreadable_file_in_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None,
+        message: str) -> None:
+    upstream = tmp_path / "yearly.csv"
+    if content is not None:
+        upstream.write_bytes(content)
+    out = tmp_path / "grid_zones.csv"
+    assert import_electricitymaps.main([str(upstream), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not out.exists()
+
+
 def test_committed_zones_hold_every_upstream_row() -> None:
     rows = data_rows("grid_zones.csv")
     assert len(rows) == 352  # Electricity Maps 2024 yearly file as compiled: 351 + GLOBAL
