@@ -123,6 +123,9 @@ def describe(est: Estimate) -> dict[str, str]:
         "energy": fmt.energy(est.energy_kwh),
         "co2e": fmt.mass(est.co2e_kg),
         "co2e_range": f"{fmt.mass(est.co2e_low_kg)} to {fmt.mass(est.co2e_high_kg)}",
+        # the figures of one run, for a project of several (else empty)
+        "per_run": "" if inp.runs == 1 else
+        f"{fmt.energy(est.energy_kwh_per_run)}, {fmt.mass(est.co2e_kg_per_run)} CO2e",
     }
 
 
@@ -197,9 +200,8 @@ def _text(est: Estimate) -> str:
     provider = provider_figure_text(est)
     if provider:
         lines.append(f"  Provider      {provider}")
-    if est.inputs.runs != 1:
-        lines.append(f"  Per run       {fmt.energy(est.energy_kwh_per_run)}, "
-                     f"{fmt.mass(est.co2e_kg_per_run)}")
+    if d["per_run"]:
+        lines.append(f"  Per run       {d['per_run']}")
     lines += [
         "",
         "  Breakdown     accelerators " + fmt.energy(b.accelerators_kwh)

@@ -139,9 +139,8 @@ def estimate_html(est: Estimate, catalog: Catalog,
     provider = provider_figure_text(est)
     if provider:
         lines.append(f'<p class="mle-market">Provider\'s figure: {escape(provider)}</p>')
-    if est.inputs.runs != 1:
-        lines.append(f'<p class="mle-per-run">Per run: {escape(fmt.energy(est.energy_kwh_per_run))}'
-                     f", {escape(fmt.mass(est.co2e_kg_per_run))} CO2e</p>")
+    if d["per_run"]:
+        lines.append(f'<p class="mle-per-run">Per run: {escape(d["per_run"])}</p>')
     lines.append("</div>")
     lines += [
         "<h3>Breakdown</h3>", _breakdown(est),
