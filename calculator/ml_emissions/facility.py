@@ -36,7 +36,7 @@ PUE_TYPE_WORDS = {
     "estimate": "third-party estimate",
     "convention": "convention",
     "site": "site PUE",
-    "user": "given by the user",
+    "user": USER_SOURCE.citation,  # "given by the user"
 }
 """What a PUE is, in words, by its ``pue_type``."""
 

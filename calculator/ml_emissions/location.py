@@ -139,7 +139,7 @@ def custom_location(intensity: float, basis: str) -> Location:
         raise InputError("basis", basis, "life-cycle or direct with a custom intensity "
                          "(the provider basis needs a cloud region whose provider "
                          "publishes its own figure)")
-    description = f"given by the user, taken as {basis_words(basis)}"
+    description = f"{USER_SOURCE.citation}, taken as {basis_words(basis)}"
     figure = Intensity(intensity, basis, description, USER_SOURCE)
     return Location(kind="intensity", key="custom",
                     label=f"custom intensity {exact(intensity)} gCO2e/kWh", basis=basis,
