@@ -88,8 +88,10 @@ check-data: $(STAMP)
 	$(PY) -m pipeline.build_datapackage --check
 	$(PY) -m pipeline.column_docs --check
 
+# One worker per core, each taking whole test files (a file's fixtures, such as a browser
+# or the Pyodide run, are set up once); `pytest FILE` alone runs serially.
 test: lint typecheck $(NODE_STAMP) $(TOOLS_STAMP) $(PYODIDE_STAMP) $(CHROMIUM) $(PDFLATEX)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 bench: $(STAMP) $(NODE_STAMP)
 	$(PY) -m bench.bench

@@ -23,6 +23,25 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
+SUMMARY_PROPERTY = "summary"
+"""A test's ``record_property`` name for a text shown at the end of every run (e.g. what
+ran inside Pyodide, and what did not and why), also when the tests run in parallel
+workers (pytest-xdist sends each report's properties to the main process)."""
+_summaries: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        _summaries.extend(str(value) for name, value in report.user_properties
+                          if name == SUMMARY_PROPERTY)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for text in _summaries:
+        terminalreporter.write_line("")
+        for line in text.splitlines():
+            terminalreporter.write_line(line)
+
 
 @cache
 def data_rows(file: str) -> tuple[dict[str, str], ...]:

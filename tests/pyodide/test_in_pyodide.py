@@ -21,7 +21,7 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ import ml_emissions
 from ml_emissions import load_catalog, web
 from ml_emissions.catalog import Hardware
 from sitebuild.build_wheel import build_wheel
+from tests.conftest import SUMMARY_PROPERTY
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -332,7 +333,8 @@ def test_runtime_is_python_314_of_the_npm_package(pytest_run: PytestRun,
 
 
 def test_engine_tests_pass_inside_pyodide(pytest_run: PytestRun,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+                                          record_property: Callable[[str, object], None]
+                                          ) -> None:
     summary, output = pytest_run.summary, pytest_run.output
     assert pytest_run.code == 0, f"pytest failed inside Pyodide:\n{output[-20000:]}"
     assert summary, f"no summary line from in_pyodide_plugin:\n{output[-5000:]}"
@@ -347,8 +349,7 @@ def test_engine_tests_pass_inside_pyodide(pytest_run: PytestRun,
         lines += [f"  - {node_id}" for node_id in node_ids] + [f"    because it {reason}"]
     lines.append("and not collected:")
     lines += [f"  - {path}: {reason}" for path, reason in summary["ignored"]]
-    with capsys.disabled():  # shown in every run, not only on failure
-        print("\n" + "\n".join(lines))
+    record_property(SUMMARY_PROPERTY, "\n".join(lines))  # shown in every run (conftest.py)
     assert ran >= MIN_TESTS_IN_PYODIDE, f"only {ran} tests ran inside Pyodide"
     left_over = {key: summary[key] for key in ("failed", "error", "skipped", "xfailed", "xpassed")
                  if summary[key]}
