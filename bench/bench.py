@@ -97,7 +97,7 @@ def site_rows(site_dir: Path) -> list[Row]:
 
 def browser_rows(site_dir: Path) -> list[Row]:
     try:
-        from tests.browser.bench_browser import measure  # the page's own selectors live there
+        from bench.bench_browser import measure
     except ImportError as error:
         return [("browser figures", "n/a", f"not available: {error}")]
     return measure(site_dir)

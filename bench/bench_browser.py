@@ -81,9 +81,15 @@ worker.postMessage({type: "init", indexURL: init.indexURL, wheelURL: init.wheelU
 </script></body></html>"""
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site without a log line per request."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
+        pass
+
+
 def _serve(site_dir: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
