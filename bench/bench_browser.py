@@ -84,7 +84,7 @@ worker.postMessage({type: "init", indexURL: init.indexURL, wheelURL: init.wheelU
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the site without a log line per request."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
