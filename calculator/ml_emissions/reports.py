@@ -224,9 +224,10 @@ def _text(est: Estimate) -> str:
 
 
 def _paragraph(est: Estimate, escape: Callable[[str], str], cite: Callable[[Source], str],
-               co2: str, times: str) -> str:
-    """The paper paragraph: ``escape`` makes text safe for the format, ``cite`` cites a
-    data source (an empty string for a value the user gave)."""
+               times: str) -> str:
+    """The paper paragraph, in plain "CO2e": ``escape`` makes text safe for the format,
+    ``cite`` cites a data source (an empty string for a value the user gave), ``times``
+    is the format's multiplication sign."""
     d = {key: escape(value) for key, value in describe(est).items()}
     inp = est.inputs
     power_cite = cite(inp.rated_watts_source) if not inp.device_watts_measured else ""
@@ -251,7 +252,7 @@ def _paragraph(est: Estimate, escape: Callable[[str], str], cite: Callable[[Sour
         f"{cite(est.inputs.location.intensity_source)}), and {escape(where)} a power usage "
         f"effectiveness (PUE) of {d['pue']} ({d['pue_type']}"
         f"{cite(facility.pue_source)}). "
-        f"This amounts to about {d['energy']} of electricity and {d['co2e']} {co2} "
+        f"This amounts to about {d['energy']} of electricity and {d['co2e']} CO2e "
         f"(location-based, {d['basis']}; range {d['co2e_range']})"
     )
 
@@ -263,8 +264,7 @@ def _latex(est: Estimate) -> str:
         ref = by_source.get(source)
         return f"~\\cite{{{ref.key}}}" if ref else ""
 
-    body = _paragraph(est, latex_escape, cite, "CO$_2$e", r" $\times$ ")
-    body = body.replace("CO2e", "CO$_2$e")
+    body = _paragraph(est, latex_escape, cite, r" $\times$ ").replace("CO2e", "CO$_2$e")
     return (
         "\\paragraph{Carbon emissions.} " + body
         + f", estimated with the {TOOL_NAME}~\\cite{{{TOOL_KEY}}}, following "
@@ -287,7 +287,7 @@ def _markdown(est: Estimate) -> str:
         ref = by_source.get(source)
         return f" [{number[ref.key]}]" if ref else ""
 
-    body = _paragraph(est, _markdown_escape, cite, "CO2e", " x ")
+    body = _paragraph(est, _markdown_escape, cite, " x ")
     listing = "\n".join(f"{n}. {_markdown_escape(ref.text)}"
                         for n, ref in enumerate(refs, start=1))
     return (
