@@ -39,14 +39,20 @@ async function step(what, run) {
 }
 
 // Every download may stall; none is waited for longer than this without a byte arriving
-// (the page sets it; a slow network still delivers bytes).
-let stallMs = 30_000;
+// (the page's init message gives it, from its form's data-stall-ms; a slow network still
+// delivers bytes).
+let stallMs;
+
+// The file name of a request, for messages: ".../pyodide.asm.wasm?x" -> "pyodide.asm.wasm".
+function fileName(resource) {
+  return String(resource?.url ?? resource).split("/").pop().split("?")[0];
+}
 
 // A fetch that fails when the server sends nothing for stallMs: before the headers and
 // between two chunks of the body.
 async function fetchWithin(fetchOf, resource, options) {
   const controller = new AbortController();
-  const name = String(resource?.url ?? resource).split("/").pop().split("?")[0];
+  const name = fileName(resource);
   let timer = setTimeout(() => controller.abort(), stallMs);
   const rearm = () => {
     clearTimeout(timer);
@@ -108,7 +114,7 @@ async function watchingFetches(run) {
   };
   globalThis.addEventListener("unhandledrejection", unhandled);
   globalThis.fetch = async (resource, options) => {
-    const name = String(resource?.url ?? resource).split("/").pop().split("?")[0];
+    const name = fileName(resource);
     let response;
     try {
       response = await fetchWithin(fetchOf, resource, options);
@@ -157,8 +163,8 @@ async function fetchGunzipped(url) {
 }
 
 async function start() {
-  const { indexURL, wheelURL, snapshotURL, stallMs: stall } = await init;
-  if (stall > 0) stallMs = stall;
+  const { indexURL, wheelURL, snapshotURL, stallMs: limit } = await init;
+  stallMs = limit;
   const started = performance.now();
   const wheel = step("downloading the calculator", () => fetchBytes(wheelURL));
   wheel.catch(() => {}); // reported below, when awaited
