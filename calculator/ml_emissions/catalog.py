@@ -97,6 +97,14 @@ class Hardware:
     note: str
     source: Source
 
+    @property
+    def fp16_gflops_per_watt(self) -> float | None:
+        """Dense FP16/BF16 throughput per watt of rated power, ``1000 x fp16_tflops /
+        tdp_w`` [GFLOPS/W]; None without both figures."""
+        if not self.fp16_tflops or self.tdp_w is None:
+            return None
+        return 1000.0 * self.fp16_tflops / self.tdp_w
+
 
 @dataclass(frozen=True)
 class Zone:

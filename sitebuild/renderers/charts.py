@@ -145,8 +145,8 @@ def chart_history(context: Context, regions: str) -> str:
 def chart_efficiency(context: Context) -> str:
     """Dense FP16/BF16 throughput per watt against release year, for accelerators."""
     # (device, GFLOPS per watt) for accelerators with both figures published
-    points = [(d, 1000 * d.fp16_tflops / d.tdp_w) for d in context.catalog.hardware
-              if d.fp16_tflops and d.tdp_w is not None and d.kind in ("gpu", "tpu", "npu")]
+    points = [(d, d.fp16_gflops_per_watt) for d in context.catalog.hardware
+              if d.fp16_gflops_per_watt is not None and d.kind in ("gpu", "tpu", "npu")]
     figure, axes = plt.subplots(figsize=(7, 3.8))
     axes.scatter([d.release_year for d, _ in points], [y for _, y in points], color=ACCENT,
                  s=18)
