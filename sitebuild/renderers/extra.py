@@ -167,8 +167,8 @@ def estimate_detail(context: Context, show: str, **params: str) -> str:
             raise MarkerError(f"no equivalent {wanted!r} in data/equivalents.csv")
         return f"{fmt.number(matches[0].value)} {matches[0].label}"
     figures = {
-        "range": lambda: f"{fmt.mass(result.co2e_low_kg)} to {fmt.mass(result.co2e_high_kg)}",
-        "device-hours": lambda: fmt.exact(inputs.device_hours) + " device-hours",
+        "range": lambda: describe(result)["co2e_range"],
+        "device-hours": lambda: describe(result)["device_hours"],
         "it-power": lambda: fmt.number(result.it_power_w) + " W",
         "rated-power": lambda: fmt.number(inputs.rated_watts or 0.0) + " W",
         "cleanest-region": lambda: alternative(result, "same_provider").label,
@@ -189,9 +189,8 @@ def estimate_detail(context: Context, show: str, **params: str) -> str:
 
 
 def _efficiency(device: Hardware) -> str:
-    if not device.fp16_tflops or device.tdp_w is None:
-        return "-"
-    return fmt.number(1000.0 * device.fp16_tflops / device.tdp_w)
+    efficiency = device.fp16_gflops_per_watt
+    return "-" if efficiency is None else fmt.number(efficiency)
 
 
 def _power(device: Hardware) -> str:
