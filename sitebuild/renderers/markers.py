@@ -71,13 +71,14 @@ def render_markers(markdown: str, context: Context,
     name -> function; default: the site's table) gives; raise :class:`MarkerError`
     naming the marker."""
     if renderers is None:
-        from sitebuild.hooks.shortcodes import RENDERERS as renderers  # the site's table
+        from sitebuild.hooks.shortcodes import RENDERERS  # the site's table
+    table = RENDERERS if renderers is None else renderers
 
     def replace(match: re.Match[str]) -> str:
         kind, name, raw = match.group(1), match.group(2), match.group(3)
-        function = renderers.get(kind, {}).get(name)
+        function = table.get(kind, {}).get(name)
         if function is None:
-            known = ", ".join(f"<!-- {k}:{n} -->" for k in renderers for n in renderers[k])
+            known = ", ".join(f"<!-- {k}:{n} -->" for k in table for n in table[k])
             raise MarkerError(f"unknown marker {match.group(0)!r}; known markers: {known}")
         try:
             arguments: dict[str, Any] = parse_arguments(raw)
