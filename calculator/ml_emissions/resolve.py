@@ -103,16 +103,22 @@ _CATALOG_LIMITS = {"pue": (1.0, "max_pue"), "intensity": (0.0, "max_intensity_g_
 """Inputs whose upper bound is a constant of the catalog: (lowest value, constant id)."""
 
 
+def _check_limit(field: str, value: float, catalog: Catalog) -> None:
+    """The catalog's plausibility limit on ``field`` (a PUE or an intensity beyond it is
+    a unit or typing mistake)."""
+    lowest, constant = _CATALOG_LIMITS[field]
+    check_number(field, value, minimum=lowest, allow_zero=True,
+                 maximum=catalog.constant(constant).value)
+
+
 def _check_limits(job: Job, catalog: Catalog) -> None:
-    """The catalog's plausibility limits on the inputs (a PUE or an intensity beyond them
-    is a unit or typing mistake), every one reported."""
+    """The catalog's limits on the job's inputs, every one reported."""
     errors = ErrorCollector()
-    for field, (lowest, constant) in _CATALOG_LIMITS.items():
+    for field in _CATALOG_LIMITS:
         value = getattr(job, field)
         if value is not None:
             with errors.check():
-                check_number(field, value, minimum=lowest, allow_zero=True,
-                             maximum=catalog.constant(constant).value)
+                _check_limit(field, value, catalog)
     errors.raise_any()
 
 
@@ -187,7 +193,7 @@ def job_from_params(params: Mapping[str, str], catalog: Catalog) -> Job:
     except InputError as error:
         errors = ErrorCollector()
         errors.errors.extend(each_error(error))
-        for field, (lowest, constant) in _CATALOG_LIMITS.items():
+        for field in _CATALOG_LIMITS:
             text = params.get(field)
             try:
                 value = parse_number(text) if isinstance(text, str) else None
@@ -196,8 +202,7 @@ def job_from_params(params: Mapping[str, str], catalog: Catalog) -> Job:
             if value is None:
                 continue
             try:
-                check_number(field, value, minimum=lowest, allow_zero=True,
-                             maximum=catalog.constant(constant).value)
+                _check_limit(field, value, catalog)
             except InputError as limit:  # the catalog's words replace the job's
                 errors.errors = [e for e in errors.errors if e.field != field] + [limit]
         for key, text in params.items():
