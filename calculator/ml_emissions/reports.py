@@ -245,7 +245,7 @@ def _paragraph(est: Estimate, escape: Callable[[str], str], cite: Callable[[Sour
     total = "" if inp.duration_given == "total_device_hours" else f", {d['device_hours']} in total"
     return (
         f"Training used {d['hardware'].replace(' x ', times, 1)} ({d['power']}{power_cite})"
-        f"{with_host} for {d['duration']}{total}{whole}, "
+        f"{with_host} for {d['duration'].replace(' x ', times)}{total}{whole}, "
         f"in {d['location']}. "
         f"The electricity there has a carbon intensity of {d['intensity']} "
         f"({escape(est.inputs.location.intensity_basis)}"
