@@ -7,6 +7,8 @@ passed its schema.
 * a zone's country code is its id up to the first ``-``, and only the world average
   (``GLOBAL``, a life-cycle figure) has neither a code nor a direct figure;
 * a region's published PUE comes with its source URL and year;
+* a device's throughput that differs from Epoch AI's by more than 2 % says why in its
+  note, and an FP32 (non-tensor) figure is never a structured-sparsity one;
 * every row cites an https source, except this project's own assumptions, which cite
   their section of the Methodology page;
 * each constant the engine reads exists, within its bounds, and the limits on inputs
@@ -27,6 +29,8 @@ __all__ = ["CONSTANT_BOUNDS", "PROJECT_SOURCE", "check_rules"]
 
 WORLD_ZONE = "GLOBAL"
 UNPUBLISHED = "unpublished"
+EPOCH_TOLERANCE = 0.02
+"""Relative difference from Epoch AI's figure above which a throughput row needs a note."""
 PROJECT_SOURCE = "ML Emissions Calculator, Methodology page"
 """How the source of a project assumption starts; such a row has no URL."""
 
@@ -121,6 +125,23 @@ def _region_pue(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Pro
                                    "needs its source URL and year")
 
 
+def _throughput(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["throughput"]
+    for line, row in _rows(tables, "throughput"):
+        dense = float(row["dense_tflops"])
+        if row["epoch_tflops"] and not row["note"]:
+            epoch = float(row["epoch_tflops"])
+            if abs(epoch - dense) > EPOCH_TOLERANCE * dense:
+                yield _problem(schema, line, row, "note", f"is empty, but epoch_tflops "
+                               f"({row['epoch_tflops']}) differs from dense_tflops "
+                               f"({row['dense_tflops']}) by {abs(epoch - dense) / dense:.1%}, "
+                               f"more than {EPOCH_TOLERANCE:.0%}; say why (sparse figure, "
+                               "another clock or variant, another SKU)")
+        if row["precision"] == "fp32" and row["datasheet_figure"] == "sparse":
+            yield _problem(schema, line, row, "datasheet_figure", "is sparse, but fp32 is the "
+                           "non-tensor figure, which has no structured-sparsity rate")
+
+
 def _sources(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
     for name, schema in schemas.items():
         if "source_url" not in schema.columns:
@@ -182,8 +203,8 @@ def _facility_pue(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[P
                           f"the default {pue_id!r} of the {facility} facility is missing")
 
 
-RULES: tuple[Rule, ...] = (_power, _aliases, _zones, _region_pue, _sources, _constants,
-                           _facility_pue)
+RULES: tuple[Rule, ...] = (_power, _aliases, _zones, _region_pue, _throughput, _sources,
+                           _constants, _facility_pue)
 
 
 def check_rules(schemas: dict[str, TableSchema], tables: Tables) -> list[Problem]:

@@ -7,6 +7,7 @@ were bypassed."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 from dataclasses import replace
 from pathlib import Path
@@ -152,6 +153,59 @@ def test_the_site_build_refuses_a_stale_catalog(data_copy: Path, tmp_path: Path)
 
 def test_the_readme_column_tables_are_up_to_date() -> None:
     assert column_docs.main(["--check"]) == 0
+
+
+# -- the cross-field rules of the throughput, embodied and compute-case tables ------------
+
+def _line(path: Path, **where: str) -> int:
+    """The file line of the first row whose columns have the given values."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return next(i for i, row in enumerate(rows, start=2)
+                if all(row[column] == value for column, value in where.items()))
+
+
+def test_a_throughput_far_from_epochs_needs_a_note(data_copy: Path) -> None:
+    path = data_copy / "throughput.csv"
+    line = _line(path, hardware_id="nvidia-h100-sxm5-80gb", precision="bf16")
+    set_cell(path, line, "epoch_tflops", "1979")  # Epoch's figure were the sparse one
+    assert validator.validate(data_copy) == []  # the row has a note
+    set_cell(path, line, "note", "")
+    assert validator.validate(data_copy) == [
+        f"data/throughput.csv, line {line} (hardware_id=nvidia-h100-sxm5-80gb,precision=bf16), "
+        "column note: is empty, but epoch_tflops (1979) differs from dense_tflops (989.5) by "
+        "100.0%, more than 2%; say why (sparse figure, another clock or variant, another SKU)"]
+    set_cell(path, line, "epoch_tflops", "1000")  # within 2 %: no note needed
+    assert validator.validate(data_copy) == []
+
+
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("precision", "bf16", "column hardware_id,precision: duplicate id "
+     "'nvidia-h100-sxm5-80gb:bf16'"),
+    ("precision", "int8", "column precision: 'int8' is not one of bf16, fp16, fp32, fp8, tf32"),
+    ("hardware_id", "nvidia-h999", "column hardware_id: 'nvidia-h999' is not a hardware_id of "
+     "data/hardware.csv"),
+    ("dense_tflops", "0", "column dense_tflops: 0 is below the minimum 0.01"),
+    ("datasheet_figure", "both", "column datasheet_figure: 'both' is not one of dense, sparse"),
+])
+def test_a_broken_throughput_row_is_refused(data_copy: Path, column: str, value: str,
+                                            message: str) -> None:
+    path = data_copy / "throughput.csv"
+    line = _line(path, hardware_id="nvidia-h100-sxm5-80gb", precision="tf32")
+    set_cell(path, line, column, value)
+    errors = validator.validate(data_copy)
+    assert errors and errors[0].startswith(f"data/throughput.csv, line {line} ("), errors
+    assert message in errors[0]
+
+
+def test_an_fp32_figure_is_never_a_sparse_one(data_copy: Path) -> None:
+    path = data_copy / "throughput.csv"
+    line = _line(path, hardware_id="nvidia-h100-sxm5-80gb", precision="fp32")
+    set_cell(path, line, "datasheet_figure", "sparse")
+    assert validator.validate(data_copy) == [
+        f"data/throughput.csv, line {line} (hardware_id=nvidia-h100-sxm5-80gb,precision=fp32), "
+        "column datasheet_figure: is sparse, but fp32 is the non-tensor figure, which has no "
+        "structured-sparsity rate"]
 
 
 # -- links from the data, even if the validator were bypassed ----------------------------
