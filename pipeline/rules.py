@@ -9,6 +9,8 @@ passed its schema.
 * a region's published PUE comes with its source URL and year;
 * a device's throughput that differs from Epoch AI's by more than 2 % says why in its
   note, and an FP32 (non-tensor) figure is never a structured-sparsity one;
+* a device's embodied emissions are either a published figure or a die area, as its
+  method says;
 * every row cites an https source, except this project's own assumptions, which cite
   their section of the Methodology page;
 * each constant the engine reads exists, within its bounds, and the limits on inputs
@@ -142,6 +144,22 @@ def _throughput(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Pro
                            "non-tensor figure, which has no structured-sparsity rate")
 
 
+def _embodied(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["embodied"]
+    for line, row in _rows(tables, "embodied"):
+        published = row["method"] == "published"
+        if published and not row["kg_co2e_per_device"]:
+            yield _problem(schema, line, row, "kg_co2e_per_device", "is empty; a value is "
+                           "required when method is published")
+        elif not published and row["kg_co2e_per_device"]:
+            yield _problem(schema, line, row, "kg_co2e_per_device", f"{row['kg_co2e_per_device']}"
+                           f" is given but method is {row['method']}; leave it empty, or make "
+                           "the method published")
+        if row["method"] == "die-area" and not row["die_area_mm2"]:
+            yield _problem(schema, line, row, "die_area_mm2", "is empty; a value is required "
+                           "when method is die-area")
+
+
 def _sources(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
     for name, schema in schemas.items():
         if "source_url" not in schema.columns:
@@ -203,8 +221,8 @@ def _facility_pue(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[P
                           f"the default {pue_id!r} of the {facility} facility is missing")
 
 
-RULES: tuple[Rule, ...] = (_power, _aliases, _zones, _region_pue, _throughput, _sources,
-                           _constants, _facility_pue)
+RULES: tuple[Rule, ...] = (_power, _aliases, _zones, _region_pue, _throughput, _embodied,
+                           _sources, _constants, _facility_pue)
 
 
 def check_rules(schemas: dict[str, TableSchema], tables: Tables) -> list[Problem]:

@@ -208,6 +208,37 @@ def test_an_fp32_figure_is_never_a_sparse_one(data_copy: Path) -> None:
         "structured-sparsity rate"]
 
 
+@pytest.mark.parametrize(("hardware_id", "column", "value", "message"), [
+    ("nvidia-a100-sxm4-80gb", "kg_co2e_per_device", "",
+     "column kg_co2e_per_device: is empty; a value is required when method is published"),
+    ("nvidia-h100-sxm5-80gb", "kg_co2e_per_device", "164",
+     "column kg_co2e_per_device: 164 is given but method is die-area; leave it empty, or make "
+     "the method published"),
+    ("nvidia-h100-sxm5-80gb", "die_area_mm2", "",
+     "column die_area_mm2: is empty; a value is required when method is die-area"),
+    ("nvidia-h100-sxm5-80gb", "method", "published",
+     "column kg_co2e_per_device: is empty; a value is required when method is published"),
+])
+def test_embodied_emissions_are_a_published_figure_or_a_die_area(
+        data_copy: Path, hardware_id: str, column: str, value: str, message: str) -> None:
+    path = data_copy / "embodied.csv"
+    line = _line(path, hardware_id=hardware_id)
+    set_cell(path, line, column, value)
+    assert validator.validate(data_copy) == [
+        f"data/embodied.csv, line {line} (hardware_id={hardware_id}), {message}"]
+
+
+def test_a_published_figure_may_come_with_its_die_area(data_copy: Path) -> None:
+    path = data_copy / "embodied.csv"
+    line = _line(path, hardware_id="nvidia-a100-sxm4-80gb")
+    set_cell(path, line, "die_area_mm2", "")  # for reference only
+    assert validator.validate(data_copy) == []
+    set_cell(path, line, "hardware_id", "nvidia-a100-sxm4-81gb")
+    assert validator.validate(data_copy) == [
+        f"data/embodied.csv, line {line} (hardware_id=nvidia-a100-sxm4-81gb), column "
+        "hardware_id: 'nvidia-a100-sxm4-81gb' is not a hardware_id of data/hardware.csv"]
+
+
 # -- links from the data, even if the validator were bypassed ----------------------------
 
 def test_a_hostile_source_url_never_becomes_markup() -> None:
