@@ -13,7 +13,15 @@ import re
 import sys
 from pathlib import Path
 
-from pipeline.schema import DATA, Field, SchemaError, TableSchema, load_provenance, load_schemas
+from pipeline.schema import (
+    DATA,
+    LARGE,
+    Field,
+    SchemaError,
+    TableSchema,
+    load_provenance,
+    load_schemas,
+)
 
 __all__ = ["column_rows", "embed", "type_text"]
 
@@ -26,6 +34,8 @@ def _bound(value: float | None, integer: bool) -> str:
     """A bound as the column's values are written: years plainly, large numbers grouped."""
     if value is None:
         return ""
+    if abs(value) >= LARGE:
+        return f"{value:.0e}".replace("e+", "e")
     if not float(value).is_integer():
         return f"{value:g}"
     return str(int(value)) if integer else f"{int(value):,}"

@@ -13,8 +13,9 @@ passed its schema.
   method says;
 * every row cites an https source, except this project's own assumptions, which cite
   their section of the Methodology page;
-* each constant the engine reads exists, within its bounds, and the limits on inputs
-  are above every figure of the data;
+* each constant the engine reads exists, within its bounds, the MFU range holds its
+  default (mfu_low <= default_mfu <= mfu_high), and the limits on inputs are above every
+  figure of the data;
 * each facility's default PUE row exists.
 """
 
@@ -45,8 +46,24 @@ CONSTANT_BOUNDS: dict[str, tuple[float, float, str]] = {
     "range_pue_overhead_rel": (0.0, 0.99, "a relative spread between 0 and 0.99"),
     "max_pue": (1.01, 10.0, "a PUE limit between 1.01 and 10"),
     "max_intensity_g_per_kwh": (100.0, 10_000.0, "a limit between 100 and 10,000 g/kWh"),
+    "embodied_gpu_g_per_cm2": (100.0, 10_000.0, "between 100 and 10,000 gCO2e per cm² of die"),
+    "embodied_gpu_base_g": (0.0, 1_000_000.0, "between 0 and 1,000,000 gCO2e per card"),
+    "embodied_cpu_g_per_cm2": (100.0, 10_000.0, "between 100 and 10,000 gCO2e per cm² of die"),
+    "embodied_cpu_base_g": (0.0, 1_000_000.0, "between 0 and 1,000,000 gCO2e per CPU"),
+    "embodied_lifetime_years": (1.0, 20.0, "a lifetime between 1 and 20 years"),
+    "embodied_use_rate": (0.01, 1.0, "a share of the lifetime between 0.01 and 1"),
+    "flops_per_parameter_token": (2.0, 10.0, "between 2 (a forward pass) and 10 FLOP per "
+                                  "parameter and token"),
+    "default_mfu": (0.01, 1.0, "a share of the peak throughput between 0.01 and 1"),
+    "mfu_low": (0.01, 1.0, "a share of the peak throughput between 0.01 and 1"),
+    "mfu_high": (0.01, 1.0, "a share of the peak throughput between 0.01 and 1"),
+    "max_flops": (1e24, 1e30, "a FLOP limit between 1e24 and 1e30"),
+    "max_parameters": (1e12, 1e18, "a parameter limit between 1e12 and 1e18"),
+    "max_tokens": (1e13, 1e20, "a token limit between 1e13 and 1e20"),
 }
 """Every constant the engine reads, with its plausible bounds."""
+MFU_RANGE = ("mfu_low", "default_mfu", "mfu_high")
+"""The model FLOPs utilisation range and its default, which must lie within it."""
 
 Tables = dict[str, Table]
 Rule = Callable[[dict[str, TableSchema], Tables], Iterator[Problem]]
@@ -191,6 +208,13 @@ def _constants(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Prob
         if constant_id not in values:
             yield Problem(schema.file, None, "constant_id",
                           f"the constant {constant_id!r} is missing")
+    mfu = [values.get(c) for c in MFU_RANGE]
+    if None not in mfu and not mfu[0] <= mfu[1] <= mfu[2]:
+        line, row = next((line, row) for line, row in _rows(tables, "constants")
+                         if row["constant_id"] == MFU_RANGE[1])
+        yield _problem(schema, line, row, "value", f"{row['value']} is not valid; expected "
+                       f"{MFU_RANGE[0]} <= {MFU_RANGE[1]} <= {MFU_RANGE[2]} "
+                       f"({' <= '.join(f'{v:g}' for v in mfu)} is not)")
     yield from _limits_hold(schemas, tables, values)
 
 

@@ -25,6 +25,8 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 SCHEMA_DIR = DATA / "schema"
 PROVENANCE_FILE = "_provenance.json"
 TYPES = ("string", "number", "integer")
+LARGE = 1e15
+"""From this magnitude on a bound is written in exponent form (1e+30), not as digits."""
 
 
 class SchemaError(ValueError):
@@ -60,8 +62,9 @@ class Field:
             constraints["unique"] = True
         for key in ("minimum", "maximum"):
             value = getattr(self, key)
-            if value is not None:
-                constraints[key] = int(value) if float(value).is_integer() else value
+            if value is not None:  # a whole number as an integer, unless too large (1e30)
+                whole = float(value).is_integer() and abs(value) < LARGE
+                constraints[key] = int(value) if whole else value
         if self.enum:
             constraints["enum"] = list(self.enum)
         if self.pattern is not None:

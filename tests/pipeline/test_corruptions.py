@@ -75,6 +75,35 @@ def test_the_max_pue_must_be_above_every_pue_of_the_data(data_copy: Path) -> Non
            "data/constants.csv" in errors
 
 
+def _constant_line(data_copy: Path, constant_id: str) -> int:
+    return next(i for i, row in enumerate((data_copy / "constants.csv").read_text(
+        "utf-8").splitlines(), start=1) if row.startswith(f"{constant_id},"))
+
+
+@pytest.mark.parametrize(("constant_id", "value", "expected"), [
+    ("embodied_use_rate", "85", "a share of the lifetime between 0.01 and 1"),
+    ("embodied_gpu_g_per_cm2", "19.7", "between 100 and 10,000 gCO2e per cm² of die"),
+    ("flops_per_parameter_token", "60", "between 2 (a forward pass) and 10 FLOP per parameter "
+     "and token"),
+    ("max_flops", "3e23", "a FLOP limit between 1e24 and 1e30"),
+])
+def test_a_new_constant_out_of_its_bounds_is_refused(data_copy: Path, constant_id: str,
+                                                     value: str, expected: str) -> None:
+    line = _constant_line(data_copy, constant_id)
+    set_cell(data_copy / "constants.csv", line, "value", value)
+    assert validator.validate(data_copy)[0] == (
+        f"data/constants.csv, line {line} (constant_id={constant_id}), column value: {value} "
+        f"is not valid; expected {expected}")
+
+
+def test_the_default_mfu_lies_within_the_mfu_range(data_copy: Path) -> None:
+    line = _constant_line(data_copy, "default_mfu")
+    set_cell(data_copy / "constants.csv", line, "value", "0.6")
+    assert validator.validate(data_copy) == [
+        f"data/constants.csv, line {line} (constant_id=default_mfu), column value: 0.6 is not "
+        "valid; expected mfu_low <= default_mfu <= mfu_high (0.2 <= 0.6 <= 0.552 is not)"]
+
+
 def test_ids_that_differ_only_in_case_or_unicode_form_are_duplicates(data_copy: Path) -> None:
     set_cell(data_copy / "hardware.csv", 4, "name",
              (data_copy / "hardware.csv").read_text("utf-8").splitlines()[2].split(",")[1]
