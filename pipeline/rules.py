@@ -11,6 +11,8 @@ passed its schema.
   note, and an FP32 (non-tensor) figure is never a structured-sparsity one;
 * a device's embodied emissions are either a published figure or a die area, as its
   method says;
+* a compute case gives its tokens or its FLOPs, and no more active parameters than
+  parameters;
 * every row cites an https source, except this project's own assumptions, which cite
   their section of the Methodology page;
 * each constant the engine reads exists, within its bounds, the MFU range holds its
@@ -177,6 +179,19 @@ def _embodied(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Probl
                            "when method is die-area")
 
 
+def _compute_cases(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["compute_cases"]
+    for line, row in _rows(tables, "compute_cases"):
+        if not row["tokens"] and not row["flops"]:
+            yield _problem(schema, line, row, "tokens", "and flops are both empty; give the "
+                           "training tokens or the FLOPs the publication reports")
+        if row["active_parameters"] and float(row["active_parameters"]) > float(
+                row["parameters"]):
+            yield _problem(schema, line, row, "active_parameters",
+                           f"{row['active_parameters']} is above parameters "
+                           f"({row['parameters']})")
+
+
 def _sources(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
     for name, schema in schemas.items():
         if "source_url" not in schema.columns:
@@ -223,7 +238,10 @@ def _limits_hold(schemas: dict[str, TableSchema], tables: Tables,
     """The limits on inputs are above every figure of the data itself."""
     checks = [("max_pue", "pue", ("pue",)), ("max_pue", "cloud_regions", ("pue",)),
               ("max_intensity_g_per_kwh", "grid_zones",
-               ("intensity_lifecycle_g_per_kwh", "intensity_direct_g_per_kwh"))]
+               ("intensity_lifecycle_g_per_kwh", "intensity_direct_g_per_kwh")),
+              ("max_flops", "compute_cases", ("flops",)),
+              ("max_parameters", "compute_cases", ("parameters", "active_parameters")),
+              ("max_tokens", "compute_cases", ("tokens",))]
     for constant_id, name, columns in checks:
         limit = constants.get(constant_id)
         if limit is None:
@@ -246,7 +264,7 @@ def _facility_pue(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[P
 
 
 RULES: tuple[Rule, ...] = (_power, _aliases, _zones, _region_pue, _throughput, _embodied,
-                           _sources, _constants, _facility_pue)
+                           _compute_cases, _sources, _constants, _facility_pue)
 
 
 def check_rules(schemas: dict[str, TableSchema], tables: Tables) -> list[Problem]:

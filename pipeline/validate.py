@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.rules import check_rules
-from pipeline.schema import DATA, Field, SchemaError, TableSchema, load_schemas
+from pipeline.schema import DATA, LARGE, Field, SchemaError, TableSchema, load_schemas
 from pipeline.tables import Problem, Table, read_table
 
 __all__ = ["INVALID_DATA", "Problem", "load_tables", "parse_cell", "validate"]
@@ -86,6 +86,8 @@ def _form(field: Field) -> str:
 
 
 def _plain(value: float) -> str:
+    if abs(value) >= LARGE:  # 1e+20, not 100000000000000000000
+        return f"{float(value):.6g}"
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 

@@ -268,6 +268,37 @@ def test_a_published_figure_may_come_with_its_die_area(data_copy: Path) -> None:
         "hardware_id: 'nvidia-a100-sxm4-81gb' is not a hardware_id of data/hardware.csv"]
 
 
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("tokens", "", "column tokens: and flops are both empty; give the training tokens or the "
+     "FLOPs the publication reports"),
+    ("active_parameters", "8e11", "column active_parameters: 8e11 is above parameters (70e9)"),
+    ("precision", "fp8", "column precision: 'nvidia-a100-sxm4-80gb:fp8' is not a "
+     "hardware_id/precision of data/throughput.csv"),
+    ("hardware_id", "nvidia-a100", "column hardware_id: 'nvidia-a100' is not a hardware_id of "
+     "data/hardware.csv"),
+    ("tokens", "2e21", "column tokens: 2e+21 is above the maximum 1e+20"),
+])
+def test_a_broken_compute_case_is_refused(data_copy: Path, column: str, value: str,
+                                          message: str) -> None:
+    path = data_copy / "compute_cases.csv"
+    line = _line(path, case_id="touvron2023-llama2-70b")
+    set_cell(path, line, column, value)
+    errors = validator.validate(data_copy)
+    assert errors and errors[0] == (
+        f"data/compute_cases.csv, line {line} (case_id=touvron2023-llama2-70b), {message}"), errors
+
+
+def test_the_limits_on_inputs_are_above_every_compute_case(data_copy: Path) -> None:
+    line = _constant_line(data_copy, "max_parameters")
+    set_cell(data_copy / "constants.csv", line, "value", "1e12")
+    path = data_copy / "compute_cases.csv"
+    set_cell(path, _line(path, case_id="brown2020-gpt3"), "parameters", "2e12")
+    gpt3 = _line(path, case_id="brown2020-gpt3")
+    assert validator.validate(data_copy) == [
+        f"data/compute_cases.csv, line {gpt3} (case_id=brown2020-gpt3), column parameters: 2e12 "
+        "is above max_parameters (1e+12) of data/constants.csv"]
+
+
 # -- links from the data, even if the validator were bypassed ----------------------------
 
 def test_a_hostile_source_url_never_becomes_markup() -> None:
