@@ -42,6 +42,8 @@ CATALOG_TABLES: dict[str, tuple[str, type]] = {
     "pue": ("pue", engine.PueDefault),
     "equivalents": ("equivalents", engine.Equivalent),
     "constants": ("constants", engine.Constant),
+    "throughput": ("throughput", engine.Throughput),
+    "embodied": ("embodied", engine.EmbodiedFigure),
 }
 PROVIDER_FIGURES = "intensity_history"  # the providers' own figures per region and year
 SOURCE_COLUMNS = ("source", "provider_source")  # stored as indices into the sources

@@ -1,4 +1,5 @@
-"""The compiled catalog: hardware, grid zones, cloud regions, PUE, equivalents, constants.
+"""The compiled catalog: hardware with its peak throughput and embodied emissions, grid
+zones, cloud regions, PUE, equivalents, constants.
 
 The catalog is ``catalog.json`` in this package, compiled from ``data/*.csv`` by
 ``pipeline/build_catalog.py``; every row keeps its source, year and licence. It is read
@@ -23,18 +24,20 @@ __all__ = [
     "USER_SOURCE",
     "Catalog",
     "Constant",
+    "EmbodiedFigure",
     "Equivalent",
     "Hardware",
     "Provider",
     "PueDefault",
     "Region",
     "Source",
+    "Throughput",
     "Zone",
     "load_catalog",
     "normalize_name",
 ]
 
-CATALOG_FORMAT = 2
+CATALOG_FORMAT = 3
 """Version of the structure of ``catalog.json``; ``pipeline/build_catalog.py`` writes it."""
 
 # Other names of the world-average zone (the one zone without a country code, GLOBAL).
@@ -92,18 +95,39 @@ class Hardware:
     power_basis: str
     memory_gb: float | None
     release_year: int
-    fp16_tflops: float | None
-    fp32_tflops: float | None
     note: str
     source: Source
 
-    @property
-    def fp16_gflops_per_watt(self) -> float | None:
-        """Dense FP16/BF16 throughput per watt of rated power, ``1000 x fp16_tflops /
-        tdp_w`` [GFLOPS/W]; None without both figures."""
-        if not self.fp16_tflops or self.tdp_w is None:
-            return None
-        return 1000.0 * self.fp16_tflops / self.tdp_w
+
+@dataclass(frozen=True)
+class Throughput:
+    """A device's peak dense throughput at one precision (``bf16``, ``fp16``, ``fp8``,
+    ``tf32``, ``fp32``), without structured sparsity [TFLOPS]. ``datasheet_figure`` says
+    what the source quotes: ``"dense"``, or ``"sparse"`` (twice ``dense_tflops``);
+    ``epoch_tflops`` is Epoch AI's figure for the same device and precision, a
+    cross-check (None where Epoch has none)."""
+
+    hardware_id: str
+    precision: str
+    dense_tflops: float
+    datasheet_figure: str
+    epoch_tflops: float | None
+    note: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class EmbodiedFigure:
+    """What a device's manufacture emits: a published figure (``method ==
+    "published"``, ``kg_co2e_per_device`` [kgCO2e]) or its die area for the die-area
+    model (``"die-area"``, ``die_area_mm2`` [mm2]; see :mod:`.embodied`)."""
+
+    hardware_id: str
+    method: str
+    kg_co2e_per_device: float | None
+    die_area_mm2: float | None
+    note: str
+    source: Source
 
 
 @dataclass(frozen=True)
@@ -261,6 +285,8 @@ class Catalog:
         pue: tuple[PueDefault, ...],
         equivalents: tuple[Equivalent, ...],
         constants: tuple[Constant, ...],
+        throughput: tuple[Throughput, ...] = (),
+        embodied: tuple[EmbodiedFigure, ...] = (),
     ) -> None:
         self.version = version
         self.hardware = hardware
@@ -270,6 +296,12 @@ class Catalog:
         self.pue = pue
         self.equivalents = equivalents
         self.constants = constants
+        self.throughput = throughput
+        self.embodied = embodied
+        self._peaks: dict[str, dict[str, Throughput]] = {}
+        for peak in throughput:
+            self._peaks.setdefault(peak.hardware_id, {})[peak.precision] = peak
+        self._embodied_by_id = {figure.hardware_id: figure for figure in embodied}
         self._hardware_by_key: dict[str, Hardware] = {}
         for device in hardware:
             for name in (device.hardware_id, device.name, *device.aliases):
@@ -314,6 +346,8 @@ class Catalog:
             pue=tuple(PueDefault(**with_source(r)) for r in rows("pue")),
             equivalents=tuple(Equivalent(**with_source(r)) for r in rows("equivalents")),
             constants=tuple(Constant(**with_source(r)) for r in rows("constants")),
+            throughput=tuple(Throughput(**with_source(r)) for r in rows("throughput")),
+            embodied=tuple(EmbodiedFigure(**with_source(r)) for r in rows("embodied")),
         )
 
     # -- look-ups ----------------------------------------------------------------
@@ -393,6 +427,31 @@ class Catalog:
     def pue_for(self, pue_id: str) -> PueDefault | None:
         """The PUE row for a provider id or default id (``unknown``), if any."""
         return self._pue_by_id.get(pue_id)
+
+    def peak(self, device: Hardware, precision: str) -> Throughput | None:
+        """The device's peak dense throughput at ``precision``, if published."""
+        return self._peaks.get(device.hardware_id, {}).get(precision)
+
+    def precisions(self, device: Hardware) -> tuple[str, ...]:
+        """The precisions the device has a published peak throughput for."""
+        return tuple(self._peaks.get(device.hardware_id, {}))
+
+    def half_precision_peak(self, device: Hardware) -> Throughput | None:
+        """The device's dense 16-bit peak (BF16, else FP16): the throughput the site's
+        hardware table and efficiency chart compare devices by."""
+        return self.peak(device, "bf16") or self.peak(device, "fp16")
+
+    def gflops_per_watt(self, device: Hardware) -> float | None:
+        """Dense 16-bit throughput per watt of rated power, ``1000 x TFLOPS / tdp_w``
+        [GFLOPS/W]; None without both figures."""
+        peak = self.half_precision_peak(device)
+        if peak is None or device.tdp_w is None:
+            return None
+        return 1000.0 * peak.dense_tflops / device.tdp_w
+
+    def embodied_figure(self, device: Hardware) -> EmbodiedFigure | None:
+        """The device's manufacturing-emissions figure or die area, if known."""
+        return self._embodied_by_id.get(device.hardware_id)
 
     def constant(self, constant_id: str) -> Constant:
         """Return a model constant by id (``memory_power_w_per_gb``, ...)."""

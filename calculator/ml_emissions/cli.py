@@ -1,6 +1,6 @@
 """The ``ml-emissions`` command line.
 
-Subcommands: ``estimate``, ``hardware``, ``regions``, ``zones``, ``cite``. A user's
+Subcommands: ``estimate``, ``compare``, ``hardware``, ``regions``, ``zones``, ``cite``. A user's
 mistake prints one ``error:`` line on stderr naming the flag, the value and what is
 allowed, and exits with status 2; never a traceback.
 """
@@ -17,6 +17,9 @@ from . import formatting as fmt
 from ._version import __version__
 from .catalog import Catalog, Hardware, Region, Zone, load_catalog, normalize_name
 from .citation import PAPER_BIBTEX, tool_bibtex
+from .compare import COMPARE_KEYS, SCENARIO_FIELDS, compare, compare_params_from_query
+from .compare_reports import COMPARISON_FORMATS, render_comparison
+from .compute import PRECISIONS
 from .engine import estimate
 from .errors import InputError, UnknownParameterError, each_error
 from .facility import PUE_TYPE_WORDS, resolve_facility
@@ -51,6 +54,17 @@ _FLAG_HELP = {
     "total_device_hours": "device-hours of the whole project, all runs together (a "
                           "cluster's or a bill's total), instead of --hours; --runs then "
                           "only splits it into runs",
+    "flops": "training FLOPs of one run (e.g. 3.14e23), instead of --hours: the hours follow "
+             "from the device's peak throughput and the MFU",
+    "parameters": "model parameters (e.g. 7e9 or 7B), with --tokens, instead of --hours: "
+                  "FLOPs = 6 x parameters x tokens",
+    "active_parameters": "parameters active per token of a mixture-of-experts model, with "
+                         "--parameters",
+    "tokens": "training tokens of one run (e.g. 2T), with --parameters",
+    "precision": "training precision, picks the peak dense throughput: "
+                 + ", ".join(PRECISIONS) + " (default bf16)",
+    "mfu": "model FLOPs utilisation in (0, 1] (default: default_mfu of data/constants.csv, "
+           "with its range)",
     "utilization": "fraction of rated power drawn, in (0, 1] (default: default_utilization "
                    "of data/constants.csv, the rated power)",
     "measured_watts": "measured average power per device [W], instead of --utilization",
@@ -67,6 +81,15 @@ _FLAG_HELP = {
     "runs": "number of runs in the development cycle (default 1)",
     "development_hours": "total wall-clock hours of the development cycle, instead of --runs",
     "training_type": "'pre-training' or 'fine-tuning' (for the model card)",
+    "embodied_kg_per_device": "manufacturing emissions of one device [kgCO2e], instead of "
+                              "the catalog's",
+    "embodied_host_kg_per_device": "host server's manufacturing emissions per device it "
+                                   "holds [kgCO2e] (e.g. 2500 / 8 = 312.5); counted only "
+                                   "when given",
+    "lifetime_years": "service life of the hardware for embodied emissions [years] "
+                      "(default: embodied_lifetime_years)",
+    "use_rate": "share of its life the hardware runs jobs, in (0, 1] (default: "
+                "embodied_use_rate)",
 }
 
 
@@ -75,13 +98,43 @@ def _flag(field: str) -> str:
 
 
 def _cmd_estimate(args: argparse.Namespace) -> str:
-    params = params_from_query(args.from_url) if args.from_url else {}
+    params = (params_from_query(args.from_url, extra_keys=len(COMPARE_KEYS))
+              if args.from_url else {})
+    if any(key in params for key in COMPARE_KEYS):
+        raise UsageError("--from-url: the link compares scenarios; run 'ml-emissions compare "
+                         "--from-url' to reproduce them")
     for field in PARAMETERS:
         value = getattr(args, field)
         if value is not None:
             params[field.replace("_", "-")] = value
     catalog = load_catalog()
     return render(estimate(job_from_params(params, catalog), catalog), args.format)
+
+
+def _cmd_compare(args: argparse.Namespace) -> str:
+    """Scenarios from repeated flags (and a comparison permalink); flags override it."""
+    shared, varied = compare_params_from_query(args.from_url) if args.from_url else ({}, {})
+    locations = (args.region or []) + (args.zone or [])
+    if locations:  # the flags' locations replace the link's
+        for key in ("region", "zone", "intensity"):
+            shared.pop(key, None)
+            varied.pop(key, None)
+    for field in PARAMETERS:
+        value = getattr(args, field)
+        key = field.replace("_", "-")
+        if value is None:
+            continue
+        if field not in SCENARIO_FIELDS:
+            shared[key] = value
+            continue
+        shared.pop(key, None)
+        varied.pop(key, None)
+        many = len(locations) > 1 if field in ("region", "zone") else len(value) > 1
+        if many:
+            varied[key] = value
+        else:
+            shared[key] = value[0]
+    return render_comparison(compare(shared, varied, load_catalog()), args.format)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -172,13 +225,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     est = commands.add_parser("estimate", help="estimate one job and its development cycle")
-    for field, help_text in _FLAG_HELP.items():
-        choices = TRAINING_TYPES if field == "training_type" else None
-        est.add_argument(_flag(field), dest=field, metavar=None if choices else "VALUE",
-                         choices=choices, help=help_text, action=_Once)
+    _add_job_flags(est, repeated=())
     est.add_argument("--from-url", metavar="URL", action=_Once,
                      help="read the inputs from a calculator permalink (flags override it)")
     est.add_argument("--format", choices=list(FORMATS), default="text",
+                     help="output format (default: text)")
+
+    cmp = commands.add_parser(
+        "compare", help="compare the same work on 2 to 6 choices of hardware, count, "
+        "region, zone or precision (repeat a flag: --hardware H100 --hardware B200)")
+    _add_job_flags(cmp, repeated=SCENARIO_FIELDS)
+    cmp.add_argument("--from-url", metavar="URL", action=_Once,
+                     help="read the scenarios from a comparison permalink (flags override it)")
+    cmp.add_argument("--format", choices=list(COMPARISON_FORMATS), default="text",
                      help="output format (default: text)")
 
     for name, arg, help_text in (
@@ -193,9 +252,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_job_flags(parser: argparse.ArgumentParser, repeated: Sequence[str]) -> None:
+    """The flags of a job's inputs; those of ``repeated`` may be given several times
+    (the scenarios of a comparison)."""
+    for field, help_text in _FLAG_HELP.items():
+        choices = TRAINING_TYPES if field == "training_type" else None
+        if field in repeated:
+            parser.add_argument(_flag(field), dest=field, metavar="VALUE", action="append",
+                                help=help_text + " (repeat to compare)")
+        else:
+            parser.add_argument(_flag(field), dest=field, metavar=None if choices else "VALUE",
+                                choices=choices, help=help_text, action=_Once)
+    embodied = parser.add_mutually_exclusive_group()
+    embodied.add_argument("--embodied", dest="embodied", action="store_const", const="yes",
+                          help="estimate the devices' embodied (manufacturing) emissions, "
+                               "reported apart (the default)")
+    embodied.add_argument("--no-embodied", dest="embodied", action="store_const", const="no",
+                          help="leave the embodied emissions out")
+
+
 def _describe(error: InputError) -> str:
     """One error, its field named as its flag (a link's unknown key: ``--from-url``)."""
-    label = "--from-url" if isinstance(error, UnknownParameterError) else _flag(error.field)
+    label = ("--from-url" if isinstance(error, UnknownParameterError)
+             else "compare" if error.field == "scenarios" else _flag(error.field))
     hint = f" ({error.hint})" if error.hint else ""
     return f"{error.describe(label, _flag)}{hint}"
 
@@ -225,6 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         handlers: dict[str, Callable[[argparse.Namespace], str]] = {
             "estimate": _cmd_estimate,
+            "compare": _cmd_compare,
             "hardware": lambda a: _cmd_hardware(a, load_catalog()),
             "regions": lambda a: _cmd_regions(a, load_catalog()),
             "zones": lambda a: _cmd_zones(a, load_catalog()),

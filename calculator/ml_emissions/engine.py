@@ -26,8 +26,13 @@ gives ``C_p = E I_p / 1000`` and the market-based approximation
 
 The range: the low and high bounds vary the power per device (utilization x (1 -/+
 ``range_utilization_rel``), the high bound capped at the rated power; or a measured
-power x (1 -/+ ``range_measured_power_rel``)) and the PUE overhead
-((PUE - 1) x (1 -/+ ``range_pue_overhead_rel``)), constants of ``data/constants.csv``.
+power x (1 -/+ ``range_measured_power_rel``)), the PUE overhead
+((PUE - 1) x (1 -/+ ``range_pue_overhead_rel``)), constants of ``data/constants.csv``,
+and, when the hours come from compute (:mod:`.compute`), the hours of the MFU range.
+
+The hours ``h`` are given, or follow from the work (:mod:`.compute`). Embodied
+emissions, the job's share of the devices' manufacture (:mod:`.embodied`), are a
+separate figure, never added into ``C``.
 
 References
 ----------
@@ -46,6 +51,7 @@ from typing import Any
 
 from . import formatting as fmt
 from .catalog import Catalog, Source, load_catalog
+from .embodied import EmbodiedEstimate, estimate_embodied
 from .errors import InputError
 from .facility import resolve_facility
 from .job import Job
@@ -164,6 +170,9 @@ class Estimate:
     equivalents: tuple[EquivalentValue, ...]
     comparisons: tuple[Comparison, ...]
     provider_figure: ProviderFigure | None
+    # the devices' manufacturing share, apart from co2e_kg; None when turned off or
+    # when there is no figure for the device
+    embodied: EmbodiedEstimate | None
     catalog_version: str
     # this job in every region of the chosen region's provider, cleanest first, on the
     # estimate's basis (empty unless the location is a cloud region); for the
@@ -175,6 +184,11 @@ class Estimate:
         """Approximate market-based CO2e from the provider's carbon-free-energy share,
         on the provider's own basis, where published. [kg]"""
         return self.provider_figure.market_co2e_kg if self.provider_figure else None
+
+    @property
+    def operational_and_embodied_kg(self) -> float | None:
+        """Operational CO2e plus embodied CO2e, where embodied is estimated. [kg]"""
+        return None if self.embodied is None else self.co2e_kg + self.embodied.co2e_kg
 
     def comparison(self, kind: str) -> Comparison | None:
         """The comparison of ``kind`` (``"same_provider"`` or ``"any_zone"``), if made."""
@@ -192,6 +206,9 @@ class Estimate:
         data["inputs"]["pue"] = self.inputs.pue
         data["inputs"]["location"]["basis_words"] = basis_words(self.inputs.location.basis)
         data["market_co2e_kg"] = self.market_co2e_kg
+        if self.embodied is not None:
+            data["embodied"]["co2e_kg"] = self.embodied.co2e_kg
+        data["operational_and_embodied_co2e_kg"] = self.operational_and_embodied_kg
         result: dict[str, Any] = fmt.clean(data)
         return result
 
@@ -201,9 +218,12 @@ def _it_power_w(device_watts: float, inputs: ResolvedInputs) -> float:
     return inputs.count * device_watts + inputs.cpu_watts + inputs.memory_watts
 
 
-def _energy_kwh(it_power_w: float, inputs: ResolvedInputs, pue: float) -> float:
-    """Facility energy of the whole cycle for an IT power and a PUE. [kWh]"""
-    return pue * it_power_w * inputs.hours_per_run * inputs.runs / 1000.0
+def _energy_kwh(it_power_w: float, inputs: ResolvedInputs, pue: float,
+                hours_per_run: float | None = None) -> float:
+    """Facility energy of the whole cycle for an IT power, a PUE and runs of
+    ``hours_per_run`` (default: the job's). [kWh]"""
+    hours = inputs.hours_per_run if hours_per_run is None else hours_per_run
+    return pue * it_power_w * hours * inputs.runs / 1000.0
 
 
 def _device_watts_bounds(inputs: ResolvedInputs, catalog: Catalog) -> tuple[float, float]:
@@ -320,6 +340,18 @@ def _provider_figure(location: Location, energy: float) -> ProviderFigure | None
                           location.cfe_pct, market)
 
 
+def _embodied(job: Job, inputs: ResolvedInputs, catalog: Catalog) -> EmbodiedEstimate | None:
+    """The devices' embodied CO2e over the cycle's device-hours, unless turned off."""
+    if not job.embodied:
+        return None
+    device = (catalog.find_hardware(inputs.hardware_id) if inputs.hardware_id is not None
+              else None)
+    return estimate_embodied(catalog, device, inputs.device_hours,
+                             kg_per_device=job.embodied_kg_per_device,
+                             host_kg_per_device=job.embodied_host_kg_per_device,
+                             lifetime_years=job.lifetime_years, use_rate=job.use_rate)
+
+
 def estimate(job: Job, catalog: Catalog | None = None) -> Estimate:
     """Estimate the energy and emissions of ``job`` (see the module notes for the model).
 
@@ -355,8 +387,9 @@ def estimate(job: Job, catalog: Catalog | None = None) -> Estimate:
 
     low_w, high_w = _device_watts_bounds(inputs, catalog)
     low_pue, high_pue = _pue_bounds(inputs.pue, catalog)
-    energy_low = _energy_kwh(_it_power_w(low_w, inputs), inputs, low_pue)
-    energy_high = _energy_kwh(_it_power_w(high_w, inputs), inputs, high_pue)
+    low_h, high_h = inputs.hours_bounds
+    energy_low = _energy_kwh(_it_power_w(low_w, inputs), inputs, low_pue, low_h)
+    energy_high = _energy_kwh(_it_power_w(high_w, inputs), inputs, high_pue, high_h)
 
     cycle_h = inputs.hours_per_run * inputs.runs
     breakdown = Breakdown(
@@ -394,6 +427,7 @@ def estimate(job: Job, catalog: Catalog | None = None) -> Estimate:
         equivalents=equivalents,
         comparisons=_comparisons(inputs, catalog, co2e, energy, options),
         provider_figure=_provider_figure(inputs.location, energy),
+        embodied=_embodied(job, inputs, catalog),
         catalog_version=catalog.version,
         provider_regions=tuple(options),
     )

@@ -16,6 +16,7 @@ __all__ = [
     "InputError",
     "InputErrors",
     "MissingInputError",
+    "RequiredWithError",
     "UnknownNameError",
     "UnknownParameterError",
     "UnpublishedPowerError",
@@ -99,6 +100,17 @@ class MissingInputError(InputError):
         return f"{label}: missing; expected one of {alternatives}"
 
 
+class RequiredWithError(MissingInputError):
+    """An input needed with another one was not given (``tokens`` with ``parameters``)."""
+
+    def __init__(self, field: str, needed_with: str) -> None:
+        self.needed_with = needed_with
+        super().__init__(field, [field])
+
+    def describe(self, label: str, name: Callable[[str], str] = _identity) -> str:
+        return f"{label}: missing; needed with {name(self.needed_with)}"
+
+
 class UnpublishedPowerError(MissingInputError):
     """A catalog device whose vendor publishes no power figure, chosen without a measured
     power: ``measured_watts`` is required for it.
@@ -135,7 +147,9 @@ class ConflictingInputError(InputError):
     def describe(self, label: str, name: Callable[[str], str] = _identity) -> str:
         given = " and ".join(name(g) for g in self.given)
         alternatives = one_of([name(a) for a in self.alternatives])
-        return f"{label}: {given} given together; expected only one of {alternatives}"
+        drop = "one of them" if len(self.given) == 2 else "all of them but one"
+        return (f"{label}: {given} given together; expected only one of {alternatives}, "
+                f"so drop {drop}")
 
 
 class InputErrors(InputError):

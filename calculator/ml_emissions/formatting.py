@@ -78,6 +78,37 @@ def exact(value: float) -> str:
     return _grouped(rounded)
 
 
+_COUNT_SCALES = ((1e15, "P"), (1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+
+
+def count(value: float) -> str:
+    """A large count (parameters, tokens) as machine-learning papers write it: exactly,
+    scaled by K, M, B, T or P.
+
+    >>> count(7e9), count(175e9), count(2e12), count(1.3e6), count(512)
+    ('7B', '175B', '2T', '1.3M', '512')
+    """
+    for factor, suffix in _COUNT_SCALES:
+        if abs(value) >= factor:
+            return exact(value / factor) + suffix
+    return exact(value)
+
+
+def scientific(value: float, digits: int = 3) -> str:
+    """``value`` in scientific notation to ``digits`` significant figures, trailing
+    zeros dropped (FLOPs).
+
+    >>> scientific(8.4e22), scientific(3.14e23), scientific(1234.5)
+    ('8.4e22', '3.14e23', '1.23e3')
+    """
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value!r}")
+    mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
+
+
 def _scaled(value: float, units: tuple[tuple[float, str], ...]) -> str:
     """``value`` in the largest unit it reaches once rounded to three figures."""
     for factor, unit in units:

@@ -15,21 +15,23 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from .compute import PRECISIONS
 from .errors import (
     ConflictingInputError,
     ErrorCollector,
     InputError,
     InputErrors,
     MissingInputError,
+    RequiredWithError,
     UnknownParameterError,
     each_error,
     one_of,
 )
-from .formatting import exact
+from .formatting import exact, scientific
 
-__all__ = ["BASES", "DURATION_FIELDS", "DURATION_UNITS", "FACILITIES", "PARAMETERS",
-           "TRAINING_TYPES", "Job", "as_written", "check_number", "params_from_query",
-           "parse_duration", "parse_number"]
+__all__ = ["BASES", "COUNT_FIELDS", "DURATION_FIELDS", "DURATION_UNITS", "FACILITIES",
+           "PARAMETERS", "TRAINING_TYPES", "WORK_FIELDS", "Job", "as_written", "check_number",
+           "params_from_query", "parse_count", "parse_duration", "parse_number"]
 
 TRAINING_TYPES = ("pre-training", "fine-tuning")
 
@@ -57,9 +59,23 @@ _MAX_DEVICE_HOURS = 10_000_000_000.0
 _MAX_WATTS = 1_000_000.0  # per device; a whole node can be entered as one device
 _MAX_MEMORY_GB = 100_000_000.0
 _MIN_HOURS_PER_RUN = 1 / 3600  # one second: shorter runs are unit mistakes
+_MAX_EMBODIED_KG = 1_000_000.0  # per device or per device's share of its host
+_MAX_LIFETIME_YEARS = 100.0
+
+WORK_FIELDS = ("hours", "device_hours", "total_device_hours", "flops", "parameters")
+"""The ways to give a run's work: exactly one of them (``parameters`` with ``tokens``)."""
+
+COMPUTE_FIELDS = ("flops", "parameters")
+"""The ways of :data:`WORK_FIELDS` that give compute rather than time."""
+
+COUNT_SUFFIXES = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12, "p": 1e15}
+"""Suffixes a large count may be typed with (``"7B"`` parameters, ``"2T"`` tokens)."""
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 3,000 or 1,234.5
+_COUNT = re.compile(r"(?P<number>[+-]?[0-9.,]+(?:[eE][+-]?[0-9]+)?)\s*(?P<suffix>[a-zA-Z])?")
+_BOOLEANS = {"yes": True, "true": True, "on": True, "1": True,
+             "no": False, "false": False, "off": False, "0": False}
 _DURATION = re.compile(r"(?P<number>[+-]?[0-9.,]+(?:[eE][+-]?[0-9]+)?)\s*(?P<unit>[a-zA-Z]+)?")
 
 
@@ -91,6 +107,19 @@ def parse_duration(text: str) -> float:
     if unit not in DURATION_UNITS:
         raise ValueError(text)
     return parse_number(match.group("number")) * DURATION_UNITS[unit]
+
+
+def parse_count(text: str) -> float:
+    """A large count typed by a person: a number (``"7e9"``, ``"3.14e23"``) or a number
+    and a suffix of :data:`COUNT_SUFFIXES`, case ignored (``"7B"`` is 7e9, ``"2T"``
+    2e12). Raises ``ValueError`` otherwise."""
+    match = _COUNT.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(text)
+    suffix = (match.group("suffix") or "").lower()
+    if suffix and suffix not in COUNT_SUFFIXES:
+        raise ValueError(text)
+    return parse_number(match.group("number")) * COUNT_SUFFIXES.get(suffix, 1.0)
 
 
 def check_number(field: str, value: object, *, minimum: float, maximum: float,
@@ -160,6 +189,25 @@ class Job:
         Device time of the whole project, all runs together (a cluster's or a bill's
         total), instead of ``hours``; then ``hours = total_device_hours / (count x
         runs)``, and ``runs`` only splits the total into runs. [device-h]
+    flops
+        Training FLOPs of one run, instead of ``hours``: the hours follow from the
+        device's peak throughput at ``precision`` and the ``mfu`` (see
+        :mod:`.compute`). [FLOP]
+    parameters
+        Parameters of the model, with ``tokens``, instead of ``hours``: one run does
+        ``6 x parameters x tokens`` FLOPs (Kaplan et al. 2020). [-]
+    active_parameters
+        Parameters active per token of a mixture-of-experts model, with
+        ``parameters``; the FLOPs then count these. [-]
+    tokens
+        Training tokens of one run, with ``parameters``. [-]
+    precision
+        Training precision, one of :data:`~ml_emissions.compute.PRECISIONS` (default
+        ``"bf16"``), with ``flops`` or ``parameters``: picks the device's peak dense
+        throughput.
+    mfu
+        Model FLOPs utilisation, in (0, 1], with ``flops`` or ``parameters``; default
+        ``default_mfu`` of ``data/constants.csv`` with its low-high range. [-]
     utilization
         Fraction of the rated power drawn on average, in (0, 1]; default from
         ``data/constants.csv`` (1.0, the rated power, as in Lacoste et al. 2019). [-]
@@ -201,9 +249,22 @@ class Job:
         instead of ``runs``; must be at least ``hours``. [h]
     training_type
         ``"pre-training"`` or ``"fine-tuning"`` (reported in the model card).
+    embodied
+        Whether to estimate the devices' embodied (manufacturing) emissions, reported
+        apart from the operational figure (default True; see :mod:`.embodied`).
+    embodied_kg_per_device
+        Manufacturing emissions of one device, instead of the catalog's. [kgCO2e]
+    embodied_host_kg_per_device
+        The host server's manufacturing emissions per device it holds (e.g. 2,500 kg
+        for an 8-GPU server: 312.5); counted only when given. [kgCO2e]
+    lifetime_years
+        Service life of the hardware; default ``embodied_lifetime_years``. [years]
+    use_rate
+        Share of its life the hardware runs jobs, in (0, 1]; default
+        ``embodied_use_rate``. [-]
 
     Exactly one of ``hardware``/``watts`` (unless ``measured_watts`` is given), one of
-    ``hours``/``device_hours``/``total_device_hours`` and one of
+    :data:`WORK_FIELDS` (``parameters`` with ``tokens``) and one of
     ``region``/``zone``/``intensity`` must be given. Invalid values raise
     :class:`~ml_emissions.errors.InputError` (an
     :class:`~ml_emissions.errors.InputErrors` when several fields are invalid).
@@ -215,6 +276,12 @@ class Job:
     hours: float | None = None
     device_hours: float | None = None
     total_device_hours: float | None = None
+    flops: float | None = None
+    parameters: float | None = None
+    active_parameters: float | None = None
+    tokens: float | None = None
+    precision: str | None = None
+    mfu: float | None = None
     utilization: float | None = None
     measured_watts: float | None = None
     cpu_watts: float = 0.0
@@ -228,6 +295,11 @@ class Job:
     runs: int = 1
     development_hours: float | None = None
     training_type: str = "pre-training"
+    embodied: bool = True
+    embodied_kg_per_device: float | None = None
+    embodied_host_kg_per_device: float | None = None
+    lifetime_years: float | None = None
+    use_rate: float | None = None
 
     def __post_init__(self) -> None:
         errors = ErrorCollector()
@@ -240,8 +312,10 @@ class Job:
             _exactly_one({"hardware": self.hardware, "watts": self.watts},
                          required=self.measured_watts is None)
         with errors.check():
-            _exactly_one({"hours": self.hours, "device_hours": self.device_hours,
-                          "total_device_hours": self.total_device_hours})
+            _exactly_one({name: getattr(self, name) for name in WORK_FIELDS})
+        for error in self._compute_rules():
+            with errors.check():
+                raise error
         with errors.check():
             _exactly_one({"utilization": self.utilization,
                           "measured_watts": self.measured_watts}, required=False)
@@ -260,6 +334,12 @@ class Job:
         for name, choices in (("training_type", TRAINING_TYPES), ("basis", BASES)):
             with errors.check():
                 _check_choice(name, getattr(self, name), choices)
+        if self.precision is not None:
+            with errors.check():
+                _check_choice("precision", self.precision, PRECISIONS)
+        with errors.check():
+            if not isinstance(self.embodied, bool):
+                raise InputError("embodied", self.embodied, "yes or no")
         if self.facility is not None:
             with errors.check():
                 _check_choice("facility", self.facility, FACILITIES)
@@ -289,12 +369,23 @@ class Job:
             "device_hours": _MAX_DEVICE_HOURS,
             "total_device_hours": _MAX_DEVICE_HOURS,
             "development_hours": _MAX_HOURS * _MAX_RUNS,
+            # the upper bounds of compute are the catalog's (max_flops, ...)
+            "flops": math.inf,
+            "parameters": math.inf,
+            "active_parameters": math.inf,
+            "tokens": math.inf,
+            "lifetime_years": _MAX_LIFETIME_YEARS,
         }
         for name, maximum in optional_positive.items():
             if getattr(self, name) is not None:
                 normalize(name, check_number, minimum=0, maximum=maximum)
-        if self.utilization is not None:
-            normalize("utilization", check_number, minimum=0, maximum=1)
+        for name in ("utilization", "mfu", "use_rate"):
+            if getattr(self, name) is not None:
+                normalize(name, check_number, minimum=0, maximum=1)
+        for name in ("embodied_kg_per_device", "embodied_host_kg_per_device"):
+            if getattr(self, name) is not None:
+                normalize(name, check_number, minimum=0, maximum=_MAX_EMBODIED_KG,
+                          allow_zero=True)
         normalize("cpu_watts", check_number, minimum=0, maximum=_MAX_WATTS, allow_zero=True)
         normalize("memory_gb", check_number, minimum=0, maximum=_MAX_MEMORY_GB,
                   allow_zero=True)
@@ -305,18 +396,53 @@ class Job:
         if self.intensity is not None:
             normalize("intensity", check_number, minimum=0, maximum=math.inf,
                       allow_zero=True)
-        if not errors.errors:
+        if not errors.errors and self.hours_per_run is not None:
             with errors.check():
-                self._check_cycle()
+                self.check_cycle(self.hours_per_run)
+        with errors.check():
+            if (self.active_parameters is not None and self.parameters is not None
+                    and "active_parameters" not in errors.fields()
+                    and "parameters" not in errors.fields()
+                    and self.active_parameters > self.parameters):
+                raise InputError("active_parameters", self.active_parameters,
+                                 f"at most the parameters ({exact(self.parameters)})")
         errors.raise_any()
 
-    def _check_cycle(self) -> None:
-        """One run must last at least :data:`_MIN_HOURS_PER_RUN` (so that every figure
-        stays finite), and the development cycle at least one run."""
-        hours = self.hours_per_run
+    def _compute_rules(self) -> list[InputError]:
+        """What compute-to-time needs: tokens with parameters and only then, active
+        parameters only with parameters, a precision and an MFU only with compute, and
+        the embodied inputs only with embodied emissions on."""
+        problems: list[InputError] = []
+        if self.parameters is not None and self.tokens is None:
+            problems.append(RequiredWithError("tokens", "parameters"))
+        compute = "with parameters (the FLOPs are 6 x parameters x tokens)"
+        for name in ("tokens", "active_parameters"):
+            if getattr(self, name) is not None and self.parameters is None:
+                problems.append(InputError(name, getattr(self, name), f"only {compute}"))
+        for name in ("precision", "mfu"):
+            value = getattr(self, name)
+            if value is not None and self.flops is None and self.parameters is None:
+                problems.append(InputError(
+                    name, value, "only with flops or parameters and tokens, which it turns "
+                    "into hours; with hours given, leave it out"))
+        if self.embodied is False:
+            for name in ("embodied_kg_per_device", "embodied_host_kg_per_device",
+                         "lifetime_years", "use_rate"):
+                if getattr(self, name) is not None:
+                    problems.append(InputError(name, getattr(self, name),
+                                               "no value with embodied emissions off"))
+        return problems
+
+    @property
+    def work_given(self) -> str:
+        """The field of :data:`WORK_FIELDS` the work is given by."""
+        return next(f for f in WORK_FIELDS if getattr(self, f) is not None)
+
+    def check_cycle(self, hours: float) -> None:
+        """One run of ``hours`` must last at least :data:`_MIN_HOURS_PER_RUN` (so that
+        every figure stays finite), and the development cycle at least one run."""
         if hours < _MIN_HOURS_PER_RUN:
-            field = next(f for f in ("hours", "device_hours", "total_device_hours")
-                         if getattr(self, f) is not None)
+            field = self.work_given
             per = "" if field == "hours" else " and device"
             raise InputError(field, getattr(self, field),
                              f"a duration of at least one second per run{per}")
@@ -326,20 +452,22 @@ class Job:
                              f"at least the hours of one run ({exact(hours)})")
 
     @property
-    def hours_per_run(self) -> float:
-        """Wall-clock hours of one run. [h]"""
+    def hours_per_run(self) -> float | None:
+        """Wall-clock hours of one run; None when the work is given as compute (the
+        hours then depend on the device: see :mod:`.compute`). [h]"""
         if self.hours is not None:
             return self.hours
         if self.device_hours is not None:
             return self.device_hours / self.count
-        assert self.total_device_hours is not None
-        return self.total_device_hours / (self.count * self.runs)
+        if self.total_device_hours is not None:
+            return self.total_device_hours / (self.count * self.runs)
+        return None
 
-    @property
-    def run_multiplier(self) -> float:
-        """How many runs' worth of time the development cycle takes. [-]"""
+    def run_multiplier(self, hours_per_run: float) -> float:
+        """How many runs' worth of time the development cycle takes, for runs of
+        ``hours_per_run``. [-]"""
         if self.development_hours is not None:
-            return self.development_hours / self.hours_per_run
+            return self.development_hours / hours_per_run
         return float(self.runs)
 
     # -- permalink and command-line parameters -----------------------------------
@@ -390,7 +518,12 @@ class Job:
             value = getattr(self, field.name)
             if value is None or value == field.default:
                 continue
-            if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            if isinstance(value, bool):
+                out[field.name.replace("_", "-")] = "yes" if value else "no"
+                continue
+            if field.name in COUNT_FIELDS and isinstance(value, float) and value >= 1e6:
+                value = _short_count(value)
+            elif isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
                 value = int(value)
             out[field.name.replace("_", "-")] = value if isinstance(value, str) else repr(value)
         return out
@@ -403,6 +536,12 @@ PARAMETERS: dict[str, type] = {
     "hours": float,
     "device_hours": float,
     "total_device_hours": float,
+    "flops": float,
+    "parameters": float,
+    "active_parameters": float,
+    "tokens": float,
+    "precision": str,
+    "mfu": float,
     "utilization": float,
     "measured_watts": float,
     "cpu_watts": float,
@@ -416,6 +555,11 @@ PARAMETERS: dict[str, type] = {
     "runs": int,
     "development_hours": float,
     "training_type": str,
+    "embodied": bool,
+    "embodied_kg_per_device": float,
+    "embodied_host_kg_per_device": float,
+    "lifetime_years": float,
+    "use_rate": float,
 }
 """Every input field and its type: the CLI flags and permalink keys are these names
 with ``-`` for ``_``."""
@@ -424,7 +568,19 @@ DURATION_FIELDS = frozenset({"hours", "device_hours", "total_device_hours",
                              "development_hours"})
 """Fields read as durations: hours, or a number with a unit (``"90 min"``, ``"14 d"``)."""
 
+COUNT_FIELDS = frozenset({"flops", "parameters", "active_parameters", "tokens"})
+"""Fields read as large counts: a number, or one with a suffix (``"7B"``, ``"2T"``)."""
+
 _FIELD_ORDER = {name: index for index, name in enumerate(PARAMETERS)}
+
+
+def _short_count(value: float) -> str:
+    """A large count in the fewest scientific digits that read back exactly: ``"7e9"``."""
+    for digits in range(1, 18):
+        text = scientific(value, digits)
+        if float(text) == value:
+            return text
+    return repr(value)
 
 
 def _parse_param(key: str, text: object) -> tuple[str, object]:
@@ -437,12 +593,21 @@ def _parse_param(key: str, text: object) -> tuple[str, object]:
         raise InputError(name, text, "a text value")
     if kind is str:
         return name, text
+    if kind is bool:
+        value = _BOOLEANS.get(text.strip().lower())
+        if value is None:
+            raise InputError(name, text, "yes or no")
+        return name, value
     try:
         if name in DURATION_FIELDS:
             return name, parse_duration(text)
+        if name in COUNT_FIELDS:
+            return name, parse_count(text)
         return name, parse_number(text)
     except ValueError:
-        if name in DURATION_FIELDS:
+        if name in COUNT_FIELDS:
+            allowed = "a number, e.g. 7e9, or one with a suffix K, M, B or T, e.g. 7B"
+        elif name in DURATION_FIELDS:
             units = "min, h, d or w"
             allowed = f"a number of hours, or a number and a unit ({units}), e.g. '14 d'"
         else:
@@ -466,12 +631,13 @@ def _as_written(error: InputError, params: Mapping[str, str]) -> InputError:
     return type(error)(error.field, given, error.allowed, error.suggestions, error.hint)
 
 
-def params_from_query(link: str) -> dict[str, str]:
+def params_from_query(link: str, extra_keys: int = 0) -> dict[str, str]:
     """The job parameters of a calculator permalink: a URL, or its query string with or
     without the ``?``. Values stay text (see :meth:`Job.from_params`).
 
     Raises :class:`~ml_emissions.errors.InputError` (field ``from_url``) for a repeated
-    key or more keys than there are parameters.
+    key or more keys than there are parameters (and ``extra_keys`` others, such as the
+    calculator's comparison keys).
     """
     try:
         query = urlsplit(link).query if "://" in link or link.startswith("?") else link
@@ -479,10 +645,11 @@ def params_from_query(link: str) -> dict[str, str]:
         raise InputError("from_url", link, "a calculator permalink: its address, or its "
                          "query such as ?hardware=V100&hours=10&zone=FR") from None
     try:
-        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=len(PARAMETERS))
+        most = len(PARAMETERS) + extra_keys
+        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=most)
     except ValueError:
         raise InputError("from_url", f"{query.count('&') + 1} parameters",
-                         f"at most {len(PARAMETERS)} parameters") from None
+                         f"at most {most} parameters") from None
     params: dict[str, str] = {}
     seen: set[str] = set()
     for key, value in pairs:

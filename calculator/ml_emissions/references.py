@@ -83,14 +83,23 @@ def _key(source: Source, taken: set[str]) -> str:
 
 def _used_sources(est: Estimate) -> list[Source]:
     """The data sources the estimate's figures come from, in the order a report cites
-    them: device power, intensity, PUE, memory power."""
+    them: device power, compute to time, intensity, PUE, memory power, embodied."""
     inputs = est.inputs
     used = []
     if not inputs.device_watts_measured and inputs.rated_watts_basis != "custom":
         used.append(inputs.rated_watts_source)
+    plan = inputs.compute
+    if plan is not None:
+        if plan.rule != "given":
+            used.append(plan.flops_rule_source)
+        used += [plan.peak.source, plan.mfu_source]
     used += [inputs.location.intensity_source, inputs.facility.pue_source]
     if inputs.memory_gb:
         used.append(inputs.memory_w_per_gb_source)
+    emb = est.embodied
+    if emb is not None:
+        used += [emb.source, *([emb.model_source] if emb.model_source else []),
+                 emb.lifetime_source, emb.use_rate_source]
     return [s for s in used if s.citation and not s.given_by_user]
 
 

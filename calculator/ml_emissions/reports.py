@@ -18,14 +18,15 @@ from . import formatting as fmt
 from ._version import __version__
 from .catalog import USER_SOURCE, Source
 from .citation import PAPER_KEY, TOOL_KEY, TOOL_NAME
+from .compute import ComputePlan
 from .engine import Comparison, EquivalentValue, Estimate
 from .errors import InputError, one_of
 from .facility import PUE_TYPE_WORDS
 from .location import basis_words
 from .references import latex_escape, references, short_label
 
-__all__ = ["FORMATS", "describe", "describe_comparison", "fitting_equivalents",
-           "provider_figure_text", "render"]
+__all__ = ["FORMATS", "csv_text", "describe", "describe_comparison", "fitting_equivalents",
+           "markdown_escape", "provider_figure_text", "render"]
 
 # An equivalent "fits" when it reads as a count a person can picture: from 1 to under
 # 10,000 of its unit; the page shows at most this many, those nearest to ~30 units.
@@ -67,9 +68,15 @@ def _power(est: Estimate) -> str:
 
 
 def _duration(est: Estimate) -> str:
-    """What was given for the duration, in the user's own terms."""
+    """What was given for the duration, in the user's own terms; hours worked out from
+    compute, to three figures."""
     job, inp = est.job, est.inputs
     runs = f"{fmt.exact(job.runs)} runs"
+    if inp.compute is not None:
+        per_run = f"{fmt.number(inp.hours_per_run)} h per run"
+        if job.development_hours is not None:
+            return f"{per_run}, {fmt.exact(job.development_hours)} h of development in all"
+        return per_run if job.runs == 1 else f"{per_run} x {runs}"
     if job.total_device_hours is not None:
         over = "" if job.runs == 1 else f", over {runs}"
         return f"{fmt.exact(job.total_device_hours)} device-hours in total{over}"
@@ -86,6 +93,8 @@ def _duration_detail(est: Estimate) -> str:
     """What the given duration means: the device-hours of the whole cycle, or, when
     device-hours were given, the hours of one run they make."""
     inp = est.inputs
+    if inp.compute is not None:
+        return f"{fmt.number(inp.device_hours)} device-hours, estimated from compute"
     if inp.duration_given == "hours":
         return f"{fmt.exact(inp.device_hours)} device-hours"
     devices = "device" if inp.count == 1 else "devices"
@@ -93,6 +102,78 @@ def _duration_detail(est: Estimate) -> str:
     if inp.duration_given == "device_hours" and inp.runs != 1:
         return f"{per_run}; {fmt.exact(inp.device_hours)} device-hours in all"
     return per_run
+
+
+def _work(est: Estimate) -> str:
+    """The work of one run, when given as compute: its FLOPs and how they were found."""
+    plan = est.inputs.compute
+    if plan is None:
+        return ""
+    flops = f"{fmt.scientific(plan.flops)} FLOPs per run"
+    if plan.rule == "given":
+        return f"{flops} (given)"
+    assert plan.parameters is not None and plan.tokens is not None
+    model = f"{fmt.count(plan.parameters)} parameters"
+    if plan.active_parameters is not None:
+        model = f"{fmt.count(plan.active_parameters)} active of {model}"
+    return (f"{flops} ({fmt.exact(plan.flops_per_parameter_token)} x {model} x "
+            f"{fmt.count(plan.tokens)} tokens)")
+
+
+def _compute_assumptions(est: Estimate) -> str:
+    """The peak and MFU that turned the compute into hours, and the hours' range."""
+    plan = est.inputs.compute
+    if plan is None:
+        return ""
+    mfu = f"MFU {_share(plan.mfu)} ({_mfu_range(plan)})"
+    return (f"dense {plan.precision.upper()} peak {fmt.exact(plan.peak_tflops)} TFLOPS per "
+            f"device, {mfu}")
+
+
+def _share(fraction: float) -> str:
+    """A share given or assumed, as a percentage exactly: ``0.552`` is ``55.2%``."""
+    return f"{fmt.exact(100 * fraction)}%"
+
+
+def _mfu_range(plan: ComputePlan) -> str:
+    return ("given" if plan.mfu_given
+            else f"range {_share(plan.mfu_low)} to {_share(plan.mfu_high)}")
+
+
+def _hours_range(est: Estimate) -> str:
+    low, high = est.inputs.hours_bounds
+    if est.inputs.compute is None or low == high:
+        return ""
+    return f"{fmt.number(low)} h to {fmt.number(high)} h per run"
+
+
+_EMBODIED_METHOD_WORDS = {"published": "published figure", "die-area": "die-area model",
+                          "given": "given"}
+
+
+def _embodied(est: Estimate) -> str:
+    """The embodied CO2e in words, with what it rests on; or why there is none."""
+    emb = est.embodied
+    if emb is None:
+        if not est.job.embodied:
+            return "not estimated (turned off)"
+        return (f"not estimated: no manufacturing figure for {est.inputs.hardware_name}; "
+                "give the manufacturing emissions per device")
+    return f"{fmt.mass(emb.co2e_kg)} CO2e ({_embodied_basis(est)})"
+
+
+def _embodied_basis(est: Estimate) -> str:
+    """What the embodied CO2e rests on: the figure per device, the life and use rate."""
+    emb = est.embodied
+    if emb is None:
+        return ""
+    basis = f"{fmt.number(emb.kg_per_device)} kg per device, "
+    basis += _EMBODIED_METHOD_WORDS[emb.method]
+    if emb.die_area_mm2 is not None:
+        basis += f" of a {fmt.exact(emb.die_area_mm2)} mm2 die"
+    if emb.host_kg_per_device is not None:
+        basis += f", host share {fmt.exact(emb.host_kg_per_device)} kg per device"
+    return f"{basis}; {fmt.exact(emb.lifetime_years)}-year life at {_share(emb.use_rate)} use"
 
 
 def describe(est: Estimate) -> dict[str, str]:
@@ -107,7 +188,8 @@ def describe(est: Estimate) -> dict[str, str]:
         "power": _power(est),
         "duration": _duration(est),
         "duration_detail": _duration_detail(est),
-        "device_hours": f"{fmt.exact(inp.device_hours)} device-hours",
+        "device_hours": f"{(fmt.number if inp.compute else fmt.exact)(inp.device_hours)} "
+                        "device-hours",
         "location": location.label,
         "basis": basis_words(location.basis),
         "intensity": f"{_intensity(location.intensity_g_per_kwh, location.kind)} gCO2e/kWh",
@@ -126,6 +208,15 @@ def describe(est: Estimate) -> dict[str, str]:
         # the figures of one run, for a project of several (else empty)
         "per_run": "" if inp.runs == 1 else
         f"{fmt.energy(est.energy_kwh_per_run)}, {fmt.mass(est.co2e_kg_per_run)} CO2e",
+        # compute to time (else empty): the work, its assumptions, the hours' range
+        "work": _work(est),
+        "compute_assumptions": _compute_assumptions(est),
+        "hours_range": _hours_range(est),
+        # the manufacturing share, always apart from the operational figure
+        "embodied": _embodied(est),
+        "embodied_basis": _embodied_basis(est),
+        "operational_and_embodied": "" if est.operational_and_embodied_kg is None
+        else f"{fmt.mass(est.operational_and_embodied_kg)} CO2e operational + embodied",
     }
 
 
@@ -188,6 +279,12 @@ def _text(est: Estimate) -> str:
         f"{TOOL_NAME} {__version__}: estimate",
         f"  Hardware      {d['hardware']} ({d['power']})",
         f"  Duration      {d['duration']} ({d['duration_detail']})",
+    ]
+    if d["work"]:
+        lines += [f"  Work          {d['work']}",
+                  f"  Compute       {d['compute_assumptions']}"
+                  + (f"; hours {d['hours_range']}" if d["hours_range"] else "")]
+    lines += [
         f"  Location      {d['location']}",
         f"  Intensity     {d['intensity']} ({d['intensity_source']})",
         f"  Facility      {d['facility']}",
@@ -202,6 +299,10 @@ def _text(est: Estimate) -> str:
         lines.append(f"  Provider      {provider}")
     if d["per_run"]:
         lines.append(f"  Per run       {d['per_run']}")
+    apart = ", apart from the CO2e above" if est.embodied is not None else ""
+    lines.append(f"  Embodied      {d['embodied']}{apart}")
+    if d["operational_and_embodied"]:
+        lines.append(f"  Total         {d['operational_and_embodied']}")
     lines += [
         "",
         "  Breakdown     accelerators " + fmt.energy(b.accelerators_kwh)
@@ -243,10 +344,12 @@ def _paragraph(est: Estimate, escape: Callable[[str], str], cite: Callable[[Sour
                     f"({fmt.number(inp.memory_watts)} W{cite(inp.memory_w_per_gb_source)})")
     with_host = f", with {' and '.join(host)}," if host else ""
     total = "" if inp.duration_given == "total_device_hours" else f", {d['device_hours']} in total"
+    if inp.compute is not None:
+        total = f", {d['device_hours']} in total"
     return (
         f"Training used {d['hardware'].replace(' x ', times, 1)} ({d['power']}{power_cite})"
-        f"{with_host} for {d['duration'].replace(' x ', times)}{total}{whole}, "
-        f"in {d['location']}. "
+        f"{with_host} for {d['duration'].replace(' x ', times)}{total}{whole}"
+        f"{_compute_sentence(est, escape, cite, times)}, in {d['location']}. "
         f"The electricity there has a carbon intensity of {d['intensity']} "
         f"({escape(est.inputs.location.intensity_basis)}"
         f"{cite(est.inputs.location.intensity_source)}), and {escape(where)} a power usage "
@@ -254,7 +357,41 @@ def _paragraph(est: Estimate, escape: Callable[[str], str], cite: Callable[[Sour
         f"{cite(facility.pue_source)}). "
         f"This amounts to about {d['energy']} of electricity and {d['co2e']} CO2e "
         f"(location-based, {d['basis']}; range {d['co2e_range']})"
+        f"{_embodied_sentence(est, d, cite)}"
     )
+
+
+def _cites(cite: Callable[[Source], str], *sources: Source | None) -> str:
+    """Each distinct source cited once, in order."""
+    unique = dict.fromkeys(s for s in sources if s is not None)
+    return "".join(cite(source) for source in unique)
+
+
+def _compute_sentence(est: Estimate, escape: Callable[[str], str],
+                      cite: Callable[[Source], str], times: str) -> str:
+    """How the hours were worked out from compute, cited, for the paper paragraph."""
+    plan = est.inputs.compute
+    if plan is None:
+        return ""
+    rule_cite = "" if plan.rule == "given" else cite(plan.flops_rule_source)
+    work = escape(_work(est)).replace(" x ", times)
+    peak = escape(f"{plan.precision.upper()} peak of {fmt.exact(plan.peak_tflops)} TFLOPS")
+    mfu = escape(f"{_share(plan.mfu)} ({_mfu_range(plan)}")
+    return (f", estimated from {work}{rule_cite} at a dense {peak} per "
+            f"device{cite(plan.peak.source)} and a model FLOPs utilisation of "
+            f"{mfu}{cite(plan.mfu_source)})")
+
+
+def _embodied_sentence(est: Estimate, d: dict[str, str], cite: Callable[[Source], str]
+                       ) -> str:
+    """The manufacturing share, cited, as a sentence apart from the operational one."""
+    emb = est.embodied
+    if emb is None:
+        return ""
+    sources = _cites(cite, emb.source, emb.model_source, emb.lifetime_source,
+                     emb.use_rate_source)
+    return (f". Manufacturing the hardware accounts for a further {d['embodied']}"
+            f"{sources}, not included above; {d['operational_and_embodied']}")
 
 
 def _latex(est: Estimate) -> str:
@@ -274,7 +411,7 @@ def _latex(est: Estimate) -> str:
     )
 
 
-def _markdown_escape(text: str) -> str:
+def markdown_escape(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_[]<>|#" else ch for ch in text
                    if ch.isprintable())
 
@@ -287,8 +424,8 @@ def _markdown(est: Estimate) -> str:
         ref = by_source.get(source)
         return f" [{number[ref.key]}]" if ref else ""
 
-    body = _paragraph(est, _markdown_escape, cite, " x ")
-    listing = "\n".join(f"{n}. {_markdown_escape(ref.text)}"
+    body = _paragraph(est, markdown_escape, cite, " x ")
+    listing = "\n".join(f"{n}. {markdown_escape(ref.text)}"
                         for n, ref in enumerate(refs, start=1))
     return (
         "### Carbon emissions\n\n" + body
@@ -312,6 +449,11 @@ def _model_card(est: Estimate) -> str:
     """Hugging Face's ``co2_eq_emissions`` model-card metadata (emissions in grams)."""
     grams = est.co2e_kg * 1000.0
     d = describe(est)
+    embodied = ""
+    if est.embodied is not None:  # not part of Hugging Face's operational "emissions"
+        line = "".join(ch if ch.isprintable() else " " for ch in d["embodied"])
+        embodied = (f"# embodied (manufacturing) emissions, not included in emissions: "
+                    f"{line}; {d['operational_and_embodied']}\n")
     source = (f"{TOOL_NAME} {__version__} (Lacoste et al. 2019, arXiv:1910.09700); "
               f"location-based, {d['basis']} carbon intensity")
     return (
@@ -321,6 +463,7 @@ def _model_card(est: Estimate) -> str:
         f"  training_type: {_yaml_string(est.job.training_type)}\n"
         f"  geographical_location: {_yaml_string(d['location'])}\n"
         f"  hardware_used: {_yaml_string(d['hardware'])}\n"
+        + embodied
     )
 
 
@@ -336,12 +479,12 @@ def _flatten(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
         for index, item in enumerate(value):
             _flatten(f"{prefix}.{index}", item, out)
     elif isinstance(value, str):
-        out.append((prefix, _csv_text(value)))
+        out.append((prefix, csv_text(value)))
     else:
         out.append((prefix, "" if value is None else json.dumps(value)))
 
 
-def _csv_text(text: str) -> str:
+def csv_text(text: str) -> str:
     """A text cell that a spreadsheet will not run as a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 

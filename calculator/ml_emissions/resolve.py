@@ -7,6 +7,8 @@ methodology:
   catalog device whose vendor publishes no power (``power_basis == "unpublished"``)
   needs measured watts; a whole-system wall power (``"system_wall"``) already holds
   the host CPU and memory, so they may not be added to it;
+* hours: as given, or from the work (FLOPs, or parameters and tokens), the device's
+  peak throughput and the MFU (:mod:`.compute`), with the range the MFU range gives;
 * intensity: the location's figure on the job's basis (:mod:`.location`);
 * facility and PUE: the user's values, else the rules of :mod:`.facility`.
 
@@ -19,9 +21,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .catalog import USER_SOURCE, Catalog, Hardware, Region, Source
+from .compute import ComputePlan, plan_compute
 from .errors import ErrorCollector, InputError, UnpublishedPowerError, each_error
 from .facility import Facility, resolve_facility
-from .job import PARAMETERS, Job, as_written, check_number, parse_number
+from .job import COUNT_FIELDS, PARAMETERS, Job, as_written, check_number, parse_count, parse_number
 from .location import Location, custom_location, region_location, zone_location
 
 __all__ = ["Location", "ResolvedInputs", "job_from_params", "resolve", "resolve_location"]
@@ -44,7 +47,8 @@ class ResolvedInputs:
     count: int
     hours_per_run: float  # [h]
     runs: float  # run multiplier of the development cycle [-]
-    duration_given: str  # "hours", "device_hours" or "total_device_hours"
+    duration_given: str  # the field of WORK_FIELDS the work was given by
+    compute: ComputePlan | None  # how compute became hours, when compute was given
     cpu_watts: float  # [W]
     memory_gb: float  # [GB]
     memory_watts: float  # [W]
@@ -61,6 +65,15 @@ class ResolvedInputs:
     def device_hours(self) -> float:
         """Device-hours of the whole development cycle. [device-h]"""
         return self.count * self.hours_per_run * self.runs
+
+    @property
+    def hours_bounds(self) -> tuple[float, float]:
+        """Low and high hours per run: those of the MFU range when the hours come from
+        compute, else the hours themselves. [h]"""
+        if self.compute is None:
+            return self.hours_per_run, self.hours_per_run
+        return (self.compute.device_hours_low / self.count,
+                self.compute.device_hours_high / self.count)
 
 
 def resolve_location(catalog: Catalog, job: Job) -> tuple[Location, Region | None]:
@@ -99,7 +112,10 @@ def _check_wall_power(job: Job, device: Hardware | None) -> None:
                              "computer at the wall, CPU and memory included")
 
 
-_CATALOG_LIMITS = {"pue": (1.0, "max_pue"), "intensity": (0.0, "max_intensity_g_per_kwh")}
+_CATALOG_LIMITS = {"pue": (1.0, "max_pue"), "intensity": (0.0, "max_intensity_g_per_kwh"),
+                   "flops": (0.0, "max_flops"), "parameters": (0.0, "max_parameters"),
+                   "active_parameters": (0.0, "max_parameters"),
+                   "tokens": (0.0, "max_tokens")}
 """Inputs whose upper bound is a constant of the catalog: (lowest value, constant id)."""
 
 
@@ -148,12 +164,17 @@ def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
             power = _device_power(catalog, job, device)
         with errors.check():
             _check_wall_power(job, device)
+    compute: ComputePlan | None = None
+    hours = job.hours_per_run
+    if hours is None and "hardware" not in errors.fields():
+        with errors.check():
+            compute = _plan(catalog, job, device)
+            hours = compute.device_hours / job.count
+            job.check_cycle(hours)
     errors.raise_any()
-    assert location is not None and power is not None
+    assert location is not None and power is not None and hours is not None
     device_watts, utilization = power
     memory_constant = catalog.constant("memory_power_w_per_gb")
-    duration_given = next(f for f in ("hours", "device_hours", "total_device_hours")
-                          if getattr(job, f) is not None)
     return ResolvedInputs(
         hardware_name=device.name if device else "custom device",
         hardware_id=device.hardware_id if device else None,
@@ -165,9 +186,10 @@ def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
         device_watts=device_watts,
         device_watts_measured=job.measured_watts is not None,
         count=job.count,
-        hours_per_run=job.hours_per_run,
-        runs=job.run_multiplier,
-        duration_given=duration_given,
+        hours_per_run=hours,
+        runs=job.run_multiplier(hours),
+        duration_given=job.work_given,
+        compute=compute,
         cpu_watts=job.cpu_watts,
         memory_gb=job.memory_gb,
         memory_watts=job.memory_gb * memory_constant.value,
@@ -175,6 +197,18 @@ def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
         facility=resolve_facility(catalog, job.facility, job.pue, device, region),
         location=location,
     )
+
+
+def _plan(catalog: Catalog, job: Job, device: Hardware | None) -> ComputePlan:
+    """The hours of the job's compute on its catalog device."""
+    if device is None:
+        field = job.work_given
+        raise InputError(field, getattr(job, field),
+                         "hours or device-hours with a custom power: turning compute into "
+                         "hours needs a catalog device's peak throughput")
+    return plan_compute(catalog, device, flops=job.flops, parameters=job.parameters,
+                        active_parameters=job.active_parameters, tokens=job.tokens,
+                        precision=job.precision, mfu=job.mfu)
 
 
 _NAME_LOOKUPS = {"hardware": "find_hardware", "region": "find_region", "zone": "find_zone"}
@@ -194,9 +228,10 @@ def job_from_params(params: Mapping[str, str], catalog: Catalog) -> Job:
         errors = ErrorCollector()
         errors.errors.extend(each_error(error))
         for field in _CATALOG_LIMITS:
-            text = params.get(field)
+            text = params.get(field.replace("_", "-"), params.get(field))
             try:
-                value = parse_number(text) if isinstance(text, str) else None
+                read = parse_count if field in COUNT_FIELDS else parse_number
+                value = read(text) if isinstance(text, str) else None
             except ValueError:
                 continue  # unreadable: the job's own error says so
             if value is None:

@@ -13,12 +13,14 @@ from html import escape
 from . import formatting as fmt
 from .catalog import USER_SOURCE, Catalog, Source
 from .charts import Bar, horizontal_bars
+from .compare import ScenarioComparison
+from .compare_reports import COMPARISON_HEADER, comparison_notes, comparison_rows
 from .engine import Estimate
 from .facility import PUE_TYPE_WORDS
 from .location import basis_words
 from .reports import describe, describe_comparison, fitting_equivalents, provider_figure_text
 
-__all__ = ["SAFE_URL", "estimate_html", "is_safe_url"]
+__all__ = ["SAFE_URL", "comparison_html", "estimate_html", "is_safe_url"]
 
 
 SAFE_URL = re.compile(r"https?://[^\s<>\"'\\]+")
@@ -105,12 +107,30 @@ def _inputs(est: Estimate, d: dict[str, str]) -> str:
     rows = [
         ("Hardware", f"{d['hardware']} ({d['power']})", inp.rated_watts_source),
         ("Duration", f"{d['duration']} ({d['duration_detail']})", None),
+    ]
+    plan = inp.compute
+    if plan is not None:
+        rows += [
+            ("Work", d["work"], None if plan.rule == "given" else plan.flops_rule_source),
+            ("Peak throughput", f"{fmt.exact(plan.peak_tflops)} TFLOPS dense "
+             f"{plan.precision.upper()} per device", plan.peak.source),
+            ("Model FLOPs utilisation", d["compute_assumptions"].partition(", ")[2]
+             + (f"; hours {d['hours_range']}" if d["hours_range"] else ""), plan.mfu_source),
+        ]
+    rows += [
         ("Location", d["location"], None),
         ("Carbon intensity", f"{d['intensity']} ({inp.location.intensity_basis})",
          inp.location.intensity_source),
         ("Facility", d["facility"], None),
         ("PUE", pue_text, facility.pue_source),
     ]
+    emb = est.embodied
+    if emb is not None:
+        rows.append(("Embodied, per device", d["embodied_basis"],
+                     emb.source))
+        if emb.model_source is not None:
+            rows.append(("Die-area model", "Green Algorithms' gCO2e per cm2 of die plus a "
+                         "base per device", emb.model_source))
     if inp.memory_gb:
         rows.append(("Memory power", f"{fmt.number(inp.memory_watts)} W for "
                      f"{fmt.number(inp.memory_gb)} GB", inp.memory_w_per_gb_source))
@@ -141,6 +161,14 @@ def estimate_html(est: Estimate, catalog: Catalog,
         lines.append(f'<p class="mle-market">Provider\'s figure: {escape(provider)}</p>')
     if d["per_run"]:
         lines.append(f'<p class="mle-per-run">Per run: {escape(d["per_run"])}</p>')
+    if d["work"]:
+        lines.append(f'<p class="mle-hours">Hours from compute: {escape(d["duration"])}, '
+                     f'{escape(d["device_hours"])} (range {escape(d["hours_range"] or "none")})'
+                     "</p>")
+    lines.append(f'<p class="mle-embodied">Embodied (manufacturing), apart from the '
+                 f'figure above: {escape(d["embodied"])}'
+                 + (f'; {escape(d["operational_and_embodied"])}'
+                    if d["operational_and_embodied"] else "") + "</p>")
     lines.append("</div>")
     lines += [
         "<h3>Breakdown</h3>", _breakdown(est),
@@ -150,3 +178,33 @@ def estimate_html(est: Estimate, catalog: Catalog,
         "<h3>Inputs and sources</h3>", _inputs(est, d),
     ]
     return "\n".join(lines)
+
+
+def comparison_html(comp: ScenarioComparison, *, on_calculator: bool = True) -> str:
+    """The scenarios side by side: a table of every figure (in a region that scrolls
+    sideways and takes the keyboard focus on a narrow screen) and a chart of the CO2e,
+    the lowest highlighted. On the calculator page, the estimate below it is the first
+    scenario's, and a note says so."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in COMPARISON_HEADER)
+    body = "".join(
+        "<tr>" + f'<th scope="row">{escape(row[0])}</th>'
+        + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:]) + "</tr>"
+        for row in comparison_rows(comp))
+    cleanest = comp.cleanest
+    bars = [Bar(s.label, s.estimate.co2e_kg, fmt.mass(s.estimate.co2e_kg), s is cleanest)
+            for s in comp.scenarios]
+    basis = basis_words(comp.scenarios[0].estimate.inputs.location.basis)
+    title = (f"Operational CO2e of each scenario, location-based, {basis}; the lowest is "
+             "highlighted")
+    notes = "".join(f"<li>{escape(note)}</li>" for note in comparison_notes(comp))
+    caption = f"{len(comp.scenarios)} scenarios: the same work in each"
+    first = ('<p class="mle-note">The estimate below is the first scenario\'s.</p>'
+             if on_calculator else "")
+    return ('<section class="mle-comparison">'
+            + (f"<h3>{len(comp.scenarios)} scenarios compared</h3>" if on_calculator else "")
+            + f'<div class="mle-table-scroll" role="region" tabindex="0" '
+            f'aria-label="{escape(caption)}"><table class="mle-scenarios"><caption>'
+            f"{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}"
+            f"</tbody></table></div><figure>{horizontal_bars(bars, title)}<figcaption>"
+            f'{escape(title)}.</figcaption></figure><ul class="mle-notes">{notes}</ul>'
+            f"{first}</section>")

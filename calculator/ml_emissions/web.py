@@ -17,13 +17,21 @@ from urllib.parse import urlencode
 
 from . import formatting as fmt
 from .catalog import Catalog, load_catalog
+from .compare import COMPARE_KEYS, ScenarioComparison, compare, split_comparison
+from .compute import DEFAULT_PRECISION, PRECISIONS
 from .engine import estimate
-from .errors import InputError, UnknownParameterError, UnpublishedPowerError, each_error
+from .errors import (
+    InputError,
+    InputErrors,
+    UnknownParameterError,
+    UnpublishedPowerError,
+    each_error,
+)
 from .job import BASES, FACILITIES, PARAMETERS, TRAINING_TYPES, Job, params_from_query
 from .location import basis_words
 from .reports import FORMATS, describe, render
 from .resolve import job_from_params
-from .result_html import estimate_html
+from .result_html import comparison_html, estimate_html
 
 __all__ = [
     "DEFAULT_PARAMS",
@@ -53,6 +61,12 @@ FIELD_LABELS: dict[str, str] = {
     "hours": "Hours per run",
     "device-hours": "Device-hours per run",
     "total-device-hours": "Device-hours in total",
+    "flops": "Training FLOPs per run",
+    "parameters": "Parameters",
+    "active-parameters": "Active parameters (mixture of experts)",
+    "tokens": "Training tokens",
+    "precision": "Precision",
+    "mfu": "Model FLOPs utilisation (0-1)",
     "utilization": "Utilization (0-1)",
     "measured-watts": "Measured power per device (W)",
     "cpu-watts": "Host CPU power (W)",
@@ -66,6 +80,15 @@ FIELD_LABELS: dict[str, str] = {
     "runs": "Number of runs",
     "development-hours": "Development hours",
     "training-type": "Training type",
+    "embodied": "Embodied emissions",
+    "embodied-kg-per-device": "Manufacturing CO2e per device (kg)",
+    "embodied-host-kg-per-device": "Host server share per device (kg)",
+    "lifetime-years": "Hardware lifetime (years)",
+    "use-rate": "Use rate (0-1)",
+    "compare-hardware": "Compare with hardware",
+    "compare-count": "Compare with device counts",
+    "compare-location": "Compare with locations",
+    "compare-precision": "Compare with precisions",
 }
 """Form labels by parameter name; error messages name fields with these."""
 
@@ -102,7 +125,33 @@ def _field_error(error: InputError) -> dict[str, str]:
 def _given(params: dict[str, str]) -> dict[str, str]:
     """The known parameters of a request as given, to show in the form."""
     return {key: value for key, value in params.items()
-            if key.replace("-", "_") in PARAMETERS and isinstance(value, str)}
+            if (key.replace("-", "_") in PARAMETERS or key in COMPARE_KEYS)
+            and isinstance(value, str)}
+
+
+def _compare_field(error: InputError, params: dict[str, str]) -> InputError:
+    """An error of a compared value, named by the comparison field that holds it (too
+    many or too few scenarios: the last comparison field given)."""
+    if error.field == "scenarios":
+        given = [key for key in COMPARE_KEYS if params.get(key, "").strip()]
+        if given:
+            return InputError(given[-1].replace("-", "_"), error.value, error.allowed)
+    for key, field in COMPARE_KEYS.items():
+        fields = ("region", "zone") if field == "location" else (field,)
+        values = [v.strip() for v in params.get(key, "").split(";")]
+        if error.field in fields and str(error.value).strip() in values:
+            return InputError(key.replace("-", "_"), error.value, error.allowed,
+                              error.suggestions, error.hint)
+    return error
+
+
+def _comparison(params: dict[str, str], catalog: Catalog) -> ScenarioComparison | None:
+    """The comparison the parameters ask for, if any; errors named by their fields."""
+    try:
+        split = split_comparison(params)
+        return None if split is None else compare(*split, catalog)
+    except InputError as error:
+        raise InputErrors([_compare_field(e, params) for e in each_error(error)]) from None
 
 
 def respond(params: dict[str, str], catalog: Catalog | None = None, *,
@@ -122,21 +171,26 @@ def respond(params: dict[str, str], catalog: Catalog | None = None, *,
     """
     catalog = catalog or load_catalog()
     try:
-        job = job_from_params(params, catalog)
-        est = estimate(job, catalog)
+        comparison = _comparison(params, catalog)
+        est = (comparison.scenarios[0].estimate if comparison is not None
+               else estimate(job_from_params(params, catalog), catalog))
     except InputError as error:
         return {"ok": False, "errors": [_field_error(e) for e in each_error(error)],
                 "params": _given(params)}
-    params = job.to_params()
-    query = urlencode(params)
-    if job.region is not None:
+    job = est.job
+    query = urlencode(job.to_params()) if comparison is None else comparison.query()
+    params = job.to_params() if comparison is None else _given(params)
+    if job.region is not None and comparison is None:
         params["region"] = est.inputs.location.key
     summary = describe(est)
+    html = estimate_html(est, catalog, summary)
+    if comparison is not None:
+        html = comparison_html(comparison) + "\n" + html
     reply = {
         "ok": True,
         "query": query,
         "params": params,
-        "html": estimate_html(est, catalog, summary),
+        "html": html,
         "pue": {"value": summary["pue"], "origin": est.inputs.facility.pue_origin},
         "announcement": f"Estimate updated: {summary['co2e']} CO2e "
                         f"(range {summary['co2e_range']}, {summary['basis']}), "
@@ -186,7 +240,8 @@ def _query_params(query: str) -> tuple[dict[str, str], None] | tuple[None, dict[
     if len(query) > _MAX_REQUEST_CHARS:
         return None, _error("form", "the link is too long")
     try:
-        return params_from_query(query if query.startswith("?") else "?" + query), None
+        return params_from_query(query if query.startswith("?") else "?" + query,
+                                 extra_keys=len(COMPARE_KEYS)), None
     except InputError as error:
         return None, _error("form", error.describe("Link"))
 
@@ -261,14 +316,22 @@ def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
         if isinstance(field.default, int | float) and not isinstance(field.default, bool)
     }
     placeholders["utilization"] = fmt.exact(catalog.constant("default_utilization").value)
+    for name, constant in (("mfu", "default_mfu"), ("lifetime-years", "embodied_lifetime_years"),
+                           ("use-rate", "embodied_use_rate")):
+        placeholders[name] = fmt.exact(catalog.constant(constant).value)
+    for name in ("active-parameters", "embodied-kg-per-device",
+                 "embodied-host-kg-per-device", *COMPARE_KEYS):
+        placeholders[name] = ""  # optional, without a value of its own
     return {
         "hardware": {label: items for label, items in hardware.items() if items},
         "providers": providers,
         "zones": zones,
         "training_types": list(TRAINING_TYPES),
+        "precisions": list(PRECISIONS),
+        "default_precision": DEFAULT_PRECISION,
         "bases": [{"id": b, "label": basis_words(b)} for b in BASES],
         "facilities": list(FACILITIES),
-        "parameters": [name.replace("_", "-") for name in PARAMETERS],
+        "parameters": [name.replace("_", "-") for name in PARAMETERS] + list(COMPARE_KEYS),
         "labels": FIELD_LABELS,
         "defaults": DEFAULT_PARAMS,
         "placeholders": placeholders,

@@ -29,6 +29,13 @@ ml-emissions estimate --hardware V100 --count 4 --hours 24 --zone FR --pue 1.3
 ml-emissions estimate --hardware "RTX 4090" --hours 30 --zone DE --pue 1
 # --8<-- [end:pue]
 
+# --8<-- [start:compute]
+# plan a run from its size: 7B parameters, 2T tokens (FLOPs = 6ND), at the default MFU
+ml-emissions estimate --hardware "H100 SXM" --count 256 --parameters 7B --tokens 2T --zone US
+# the same work on three devices and in two places: six scenarios
+ml-emissions compare --hardware "A100 80GB SXM" --hardware "H100 SXM" --hardware B200 --parameters 7B --tokens 2T --count 64 --zone FR --zone PL
+# --8<-- [end:compute]
+
 # --8<-- [start:report]
 ml-emissions estimate --hardware V100 --count 4 --device-hours 500 --zone FR --format latex
 ml-emissions estimate --hardware V100 --count 4 --device-hours 500 --zone FR --format markdown

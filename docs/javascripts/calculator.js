@@ -356,11 +356,12 @@ class CalculatorView {
     if (this.region.selectedIndex < 0) this.region.selectedIndex = 0;
   }
 
-  // Show and enable the field of each checked alternative, hide and disable the others.
+  // Show and enable the fields of each checked alternative (a field's data-mode lists
+  // the alternatives it belongs to), hide and disable the others.
   applyModes() {
     for (const field of this.form.querySelectorAll(".mle-field[data-group]")) {
       const mode = this.form.elements.namedItem(`mode-${field.dataset.group}`).value;
-      const active = mode === field.dataset.mode;
+      const active = field.dataset.mode.split(" ").includes(mode);
       field.hidden = !active;
       for (const control of field.querySelectorAll("input, select")) control.disabled = !active;
     }

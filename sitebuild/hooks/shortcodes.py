@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from pipeline import build_catalog, build_datapackage
 from pipeline.schema import DATA
 from pipeline.validate import validate
-from sitebuild.renderers import calculator, charts, cite, extra, files, tables, values
+from sitebuild.renderers import calculator, charts, cite, extra, files, planning, tables, values
 from sitebuild.renderers.markers import Context, MarkerError, Renderer, render_markers
 
 # Every marker of the site: kind -> name -> renderer (see each renderer's docstring).
@@ -48,6 +48,9 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
         "facility-table": extra.facility_table,
         "input-limits": extra.input_limits,
         "legacy-comparison": extra.legacy_comparison,
+        "compute-cases": planning.compute_cases,
+        "compute-cases-covered": planning.compute_cases_covered,
+        "comparison": planning.comparison,
         # outputs of the tool, as it prints them
         "example-output": extra.example_output,
         "cli-output": extra.cli_output,

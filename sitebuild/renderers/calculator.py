@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ml_emissions import web
+from ml_emissions.compare import COMPARE_KEYS
 from sitebuild.renderers.markers import Context, MarkerError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -35,7 +36,9 @@ MODES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "hardware": ("Power rating from", [("hardware", "Catalog device"), ("watts", "Custom power")]),
     "duration": ("Duration as", [("hours", "Hours per run"),
                                  ("device-hours", "Device-hours per run"),
-                                 ("total-device-hours", "Device-hours in total")]),
+                                 ("total-device-hours", "Device-hours in total"),
+                                 ("flops", "Training FLOPs"),
+                                 ("parameters", "Parameters and tokens")]),
     "cycle": ("Development cycle as", [("runs", "Runs"), ("development-hours", "Total hours")]),
     "power": ("Power drawn as", [("utilization", "Utilization"),
                                  ("measured-watts", "Measured power")]),
@@ -43,13 +46,25 @@ MODES: dict[str, tuple[str, list[tuple[str, str]]]] = {
                                  ("intensity", "Intensity")]),
 }
 
+# Fields shown with some choices of a radio group: field -> (group, choices).
+COMPANIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "tokens": ("duration", ("parameters",)),
+    "active-parameters": ("duration", ("parameters",)),
+    "precision": ("duration", ("flops", "parameters")),
+    "mfu": ("duration", ("flops", "parameters")),
+}
+
 # The form's sections: a title and its items, each a radio group ("mode:NAME") or a
 # parameter.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Hardware", ("mode:hardware", "count")),
-    ("Duration", ("mode:duration", "mode:cycle")),
+    ("Work and duration", ("mode:duration", "mode:cycle")),
     ("Power", ("mode:power", "cpu-watts", "memory-gb")),
     ("Location", ("mode:location", "basis", "facility", "pue")),
+    ("Embodied emissions", ("embodied", "embodied-kg-per-device",
+                            "embodied-host-kg-per-device", "lifetime-years", "use-rate")),
+    ("Compare scenarios", ("compare-hardware", "compare-count", "compare-location",
+                           "compare-precision")),
     ("Report", ("training-type",)),
 )
 
@@ -61,6 +76,28 @@ HINTS = {
     "device-hours": "Device time of one run, all devices together (hours, or 14 d).",
     "total-device-hours": "Device time of the whole project, all runs together, as a "
                           "cluster's accounting or a bill gives it; runs only split it.",
+    "flops": "Training FLOPs of one run, e.g. 3.14e23; the hours follow from the device's "
+             "peak throughput and the MFU.",
+    "parameters": "Parameters of the model, e.g. 7B or 7e9; FLOPs = 6 x parameters x tokens.",
+    "tokens": "Training tokens of one run, e.g. 2T.",
+    "active-parameters": "Mixture of experts: parameters active per token; optional.",
+    "precision": "Picks the device's peak dense throughput.",
+    "mfu": "Share of the peak throughput the training achieves; leave empty for the "
+           "default and its range.",
+    "embodied": "The devices' share of their manufacturing emissions, never added to the "
+                "operational figure.",
+    "embodied-kg-per-device": "Leave empty for the catalog's figure of the device.",
+    "embodied-host-kg-per-device": "Optional: the server's manufacturing CO2e divided by "
+                                   "its devices, e.g. 2500 / 8 = 312.5.",
+    "lifetime-years": "Years the hardware is in service.",
+    "use-rate": "Share of its life the hardware runs jobs, from 0 to 1.",
+    "compare-hardware": "Other devices for the same work, separated by ';', e.g. H100 SXM; "
+                        "B200. Up to six scenarios in all.",
+    "compare-count": "Other device counts, e.g. 16; 64: the same device-hours, fewer hours.",
+    "compare-location": "Other cloud regions (gcp:europe-west1) or grid zones (SE-SE1), "
+                        "separated by ';'.",
+    "compare-precision": "Other precisions, e.g. fp8, with FLOPs or parameters, or with "
+                         "hours to scale them by the devices' peak throughput.",
     "runs": "Every run of the project, e.g. a hyper-parameter search.",
     "development-hours": "Wall-clock time of the whole project on these devices (hours, "
                          "or 14 d).",
@@ -84,8 +121,12 @@ SELECTS: dict[str, Callable[[dict[str, Any]], list[tuple[str, str]]]] = {
     "training-type": lambda o: [(t, t) for t in o["training_types"]],
     "basis": lambda o: [(b["id"], b["label"]) for b in o["bases"]],
     "facility": lambda o: [("", "Automatic")] + [(f, f) for f in o["facilities"]],
+    "precision": lambda o: [("", f"Default ({o['default_precision'].upper()})")]
+    + [(p, p.upper()) for p in o["precisions"]],
+    "embodied": lambda o: [("yes", "Estimated, shown apart"), ("no", "Not estimated")],
 }
 DURATIONS = ("hours", "device-hours", "total-device-hours", "development-hours")
+COUNTS = ("flops", "parameters", "active-parameters", "tokens")  # take a suffix: "7B"
 LISTS = {"hardware": "mle-hardware-list", "zone": "mle-zone-list"}  # fields with a datalist
 
 # How long the page waits for the live calculator: a download that sends nothing for
@@ -138,11 +179,14 @@ class FormData:
 
     def field(self, name: str) -> dict[str, Any]:
         group = self.mode_of.get(name)
-        inactive = group is not None and self.active[group] != name
+        modes: tuple[str, ...] = (name,)
+        if name in COMPANIONS:
+            group, modes = COMPANIONS[name]
+        inactive = group is not None and self.active[group] not in modes
         value = self.defaults.get(name, "")
         data: dict[str, Any] = {
             "name": name, "label": self.labels[name], "hint": HINTS[name], "group": group,
-            "mode": name if group else None, "hidden": inactive, "options": None,
+            "mode": " ".join(modes) if group else None, "hidden": inactive, "options": None,
             "common": [("id", name), ("name", name), ("disabled", inactive),
                        ("aria-describedby", f"{name}-hint {name}-error")],
         }
@@ -153,7 +197,8 @@ class FormData:
                                for v, t in SELECTS[name](self.options)]
         else:
             numeric = "numeric" if name in ("count", "runs") else "decimal"
-            text = name in LISTS or name in DURATIONS  # durations take a unit: "14 d"
+            # free text: "14 d", "7B", "H100 SXM; B200"
+            text = name in LISTS or name in DURATIONS or name in COUNTS or name in COMPARE_KEYS
             data["input"] = [("value", value or None), ("list", LISTS.get(name)),
                              ("inputmode", None if text else numeric),
                              ("placeholder", self.placeholders.get(name)),
@@ -179,7 +224,8 @@ class FormData:
         return {"group": group, "question": question,
                 "choices": [{"param": p, "text": t, "checked": self.active[group] == p}
                             for p, t in choices],
-                "fields": [self.field(p) for p, _ in choices]}
+                "fields": [self.field(p) for p, _ in choices]
+                + [self.field(name) for name, (of, _) in COMPANIONS.items() if of == group]}
 
     def template_data(self, runtime: tuple[str, str, str | None]) -> dict[str, Any]:
         pyodide_url, wheel_url, snapshot_url = runtime

@@ -143,10 +143,13 @@ def chart_history(context: Context, regions: str) -> str:
 
 
 def chart_efficiency(context: Context) -> str:
-    """Dense FP16/BF16 throughput per watt against release year, for accelerators."""
+    """Dense 16-bit throughput (BF16, else FP16) per watt against release year, for
+    accelerators."""
     # (device, GFLOPS per watt) for accelerators with both figures published
-    points = [(d, d.fp16_gflops_per_watt) for d in context.catalog.hardware
-              if d.fp16_gflops_per_watt is not None and d.kind in ("gpu", "tpu", "npu")]
+    catalog = context.catalog
+    points = [(d, efficiency) for d in catalog.hardware
+              if (efficiency := catalog.gflops_per_watt(d)) is not None
+              and d.kind in ("gpu", "tpu", "npu")]
     figure, axes = plt.subplots(figsize=(7, 3.8))
     axes.scatter([d.release_year for d, _ in points], [y for _, y in points], color=ACCENT,
                  s=18)
@@ -157,7 +160,7 @@ def chart_efficiency(context: Context) -> str:
         axes.annotate(device.name, (device.release_year, efficiency),
                       fontsize=7, xytext=(4, 4), textcoords="offset points")
     axes.set_xlabel("Release year")
-    axes.set_ylabel("GFLOPS per watt (FP16/BF16 dense, log scale)")
+    axes.set_ylabel("GFLOPS per watt (BF16 or FP16 dense, log scale)")
     alt = (f"Scatter plot of {len(points)} accelerators: FP16 throughput per watt of rated "
            f"power rises from {fmt.number(oldest[1])} "
            f"GFLOPS/W ({oldest[0].name}, {oldest[0].release_year}) to "

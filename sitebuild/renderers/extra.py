@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from ml_emissions import InputError, Job, compare_regions, estimate
 from ml_emissions import formatting as fmt
-from ml_emissions.catalog import Hardware, load_catalog
+from ml_emissions.catalog import Catalog, Hardware, load_catalog
 from ml_emissions.cli import main as cli_main
 from ml_emissions.errors import each_error
 from ml_emissions.facility import PUE_TYPE_WORDS, resolve_facility
@@ -188,9 +188,14 @@ def estimate_detail(context: Context, show: str, **params: str) -> str:
 # -- tables -------------------------------------------------------------------------
 
 
-def _efficiency(device: Hardware) -> str:
-    efficiency = device.fp16_gflops_per_watt
+def _efficiency(catalog: Catalog, device: Hardware) -> str:
+    efficiency = catalog.gflops_per_watt(device)
     return "-" if efficiency is None else fmt.number(efficiency)
+
+
+def _half_precision(catalog: Catalog, device: Hardware) -> str:
+    peak = catalog.half_precision_peak(device)
+    return "-" if peak is None else fmt.number(peak.dense_tflops)
 
 
 def _power(device: Hardware) -> str:
@@ -214,10 +219,10 @@ def hardware_table(context: Context, names: str = "", basis: str = "", kind: str
               "system_wall": "whole computer at the wall",
               "unpublished": "not published (give a measured power)"}
     rows = [[d.name, str(d.release_year), _power(d), labels[d.power_basis],
-             fmt.number(d.fp16_tflops) if d.fp16_tflops else "-", _efficiency(d),
+             _half_precision(catalog, d), _efficiency(catalog, d),
              link(d.source.citation, d.source.url)] for d in devices]
     return markdown_table(["Device", "Year", "Power (W)", "Power basis",
-                           "FP16/BF16 dense TFLOPS", "GFLOPS per W", "Source"], rows)
+                           "BF16 (else FP16) dense TFLOPS", "GFLOPS per W", "Source"], rows)
 
 
 def estimate_table(context: Context, **params: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from ml_emissions import Job, estimate
 from ml_emissions import formatting as fmt
 from ml_emissions.catalog import Zone
+from ml_emissions.embodied import EmbodiedEstimate
 from ml_emissions.engine import Alternative, Estimate
 from ml_emissions.location import region_location
 from ml_emissions.reports import describe_comparison
@@ -78,7 +79,8 @@ def value(context: Context, unit: str = "yes", **what: str) -> str:
     ``zone=ID`` (life-cycle intensity), ``zone-direct=ID``, ``region=PROVIDER:REGION``
     (the region's life-cycle intensity, the engine's default basis),
     ``region-provider=PROVIDER:REGION`` (the provider's own figure), ``hardware=NAME``
-    (rated power), ``count=WHAT``,
+    (rated power), ``embodied=NAME`` (the device's published manufacturing CO2e),
+    ``count=WHAT``,
     ``zones=min|max|ratio`` (life-cycle intensity extremes), ``year=zones|provider``
     (the year of the grid zones' or of the providers' figures). Counts and extremes of
     zones leave out the world average (GLOBAL), which is no grid zone.
@@ -118,6 +120,12 @@ def value(context: Context, unit: str = "yes", **what: str) -> str:
         if device.tdp_w is None:
             raise MarkerError(f"hardware={arg!r}: {device.name} has no published power")
         return fmt.number(device.tdp_w) + (" W" if with_unit else "")
+    if key == "embodied":
+        device = catalog.find_hardware(arg)
+        figure = catalog.embodied_figure(device)
+        if figure is None or figure.kg_co2e_per_device is None:
+            raise MarkerError(f"embodied={arg!r}: {device.name} has no published figure")
+        return fmt.number(figure.kg_co2e_per_device) + (" kg CO2e" if with_unit else "")
     if key == "count":
         return _count(context, arg)
     if key == "year":
@@ -140,11 +148,18 @@ def alternative(result: Estimate, kind: str) -> Alternative:
     return comparison.alternative
 
 
+def _embodied(result: Estimate) -> EmbodiedEstimate:
+    if result.embodied is None:
+        raise MarkerError("no embodied figure for this job")
+    return result.embodied
+
+
 def estimate_value(context: Context, show: str = "co2e", **params: str) -> str:
     """A figure of an engine estimate for the job given by ``params`` (named like the
     command-line flags). ``show``: ``co2e``, ``energy``, ``co2e-per-run``,
     ``energy-per-run``, ``market``, ``pue``, ``intensity``, ``saving-same-provider``,
-    ``saving-any-zone``."""
+    ``saving-any-zone``, ``hours`` and ``device-hours`` (of one run and of the cycle; from
+    compute, to three figures), ``embodied``, ``operational-and-embodied``."""
     result = estimate(Job.from_params(params), context.catalog)
 
     def market() -> str:
@@ -164,6 +179,11 @@ def estimate_value(context: Context, show: str = "co2e", **params: str) -> str:
         "saving-same-provider": lambda: fmt.percent(alternative(result, "same_provider")
                                                     .saving_pct),
         "saving-any-zone": lambda: fmt.percent(alternative(result, "any_zone").saving_pct),
+        "hours": lambda: fmt.number(result.inputs.hours_per_run) + " h",
+        "device-hours": lambda: fmt.number(result.inputs.device_hours) + " device-hours",
+        "embodied": lambda: fmt.mass(_embodied(result).co2e_kg) + " CO2e",
+        "operational-and-embodied": lambda: fmt.mass(result.co2e_kg
+                                                     + _embodied(result).co2e_kg) + " CO2e",
     }
     if show not in figures:
         raise MarkerError(f"show={show!r}: expected one of {', '.join(figures)}")

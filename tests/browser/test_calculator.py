@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
+from ml_emissions import formatting as fmt
 from ml_emissions import web
 from tests.browser.pages import (
     ROOT,
@@ -134,6 +135,21 @@ INPUT_CASES = [
     ("provider-basis", [("select", "basis", "provider")], changed(basis="provider")),
     ("facility", [("mode", "zone", ""), ("fill", "zone", "FR"), ("select", "facility", "hpc")],
      changed(region=None, zone="FR", facility="hpc")),
+    ("parameters-and-tokens", [("mode", "parameters", ""), ("fill", "parameters", "7B"),
+                               ("fill", "tokens", "2T")],
+     changed(hours=None, parameters="7B", tokens="2T")),
+    ("flops-precision-and-mfu", [("mode", "flops", ""), ("fill", "flops", "1e21"),
+                                 ("select", "precision", "tf32"), ("fill", "mfu", "0.5")],
+     changed(hours=None, flops="1e21", precision="tf32", mfu="0.5")),
+    ("embodied-off", [("select", "embodied", "no")], changed(embodied="no")),
+    ("embodied-inputs", [("fill", "embodied-host-kg-per-device", "312.5"),
+                         ("fill", "lifetime-years", "4"), ("fill", "use-rate", "0.6")],
+     changed(embodied_host_kg_per_device="312.5", lifetime_years="4", use_rate="0.6")),
+    ("compare-hardware", [("fill", "compare-hardware", "H100 SXM; B200")],
+     changed(compare_hardware="H100 SXM; B200")),
+    ("compare-locations-and-counts", [("fill", "compare-location", "gcp:europe-west1; SE-SE1"),
+                                      ("fill", "compare-count", "16")],
+     changed(compare_location="gcp:europe-west1; SE-SE1", compare_count="16")),
 ]
 
 
@@ -248,6 +264,10 @@ ERROR_CASES = [
      {"region": None, "zone": "Frence"}),
     ("pue", [("fill", "pue", "0.5")], {"pue": "0.5"}),
     ("utilization", [("fill", "utilization", "2")], {"utilization": "2"}),
+    ("compare-hardware", [("fill", "compare-hardware", "H100 SXM; H1OO")],
+     {"compare-hardware": "H100 SXM; H1OO"}),
+    ("compare-count", [("fill", "compare-count", "2; 3; 4; 5; 6; 7")],
+     {"compare-count": "2; 3; 4; 5; 6; 7"}),
 ]
 
 
@@ -355,6 +375,30 @@ def test_a_permalink_reopens_the_inputs_and_the_command_line_reads_it(
     expect(opened.locator("#provider")).to_have_value("aws")
     expect(opened.locator("#count")).to_have_value("4")
     expect(opened.locator("#utilization")).to_be_disabled()
+    opened.close()
+
+
+def test_a_comparison_link_reopens_its_scenarios_and_the_command_line_reads_it(
+        calculator: Page, live: tuple[Page, Guard, BrowserContext]) -> None:
+    act(calculator, [("mode", "parameters", ""), ("fill", "parameters", "7B"),
+                     ("fill", "tokens", "2T"), ("fill", "compare-hardware", "H100 SXM; B200")])
+    params = changed(hours=None, parameters="7B", tokens="2T",
+                     compare_hardware="H100 SXM; B200")
+    expect_result(calculator, params)
+    expect(calculator.locator("#mle-result .mle-scenarios tbody tr")).to_have_count(3)
+    url = calculator.url
+    done = subprocess.run([ML_EMISSIONS, "compare", "--from-url", url, "--format", "json"],
+                          capture_output=True, text=True, check=True)
+    scenarios = json.loads(done.stdout)["scenarios"]
+    cells = calculator.locator("#mle-result .mle-scenarios tbody tr td:nth-child(5)")
+    expect(cells).to_have_text([fmt.mass(s["co2e_kg"]) for s in scenarios])
+
+    _, guard, context = live
+    opened = open_page(context, guard, url)
+    wait_ready(opened)
+    expect_result(opened, params)
+    expect(opened.locator("#compare-hardware")).to_have_value("H100 SXM; B200")
+    expect(opened.locator("#choose-parameters")).to_be_checked()
     opened.close()
 
 

@@ -78,9 +78,10 @@ def test_inputs_beyond_the_catalogs_limits(changes: dict[str, object], field: st
         ({"intensity": 100.0}, ConflictingInputError, "only one of region, zone or intensity"),
         ({"zone": None}, MissingInputError, "missing; expected one of region, zone or intensity"),
         ({"hours": None}, MissingInputError,
-         "missing; expected one of hours, device_hours or total_device_hours"),
+         "missing; expected one of hours, device_hours, total_device_hours, flops or "
+         "parameters"),
         ({"device_hours": 5.0}, ConflictingInputError,
-         "only one of hours, device_hours or total_device_hours"),
+         "only one of hours, device_hours, total_device_hours, flops or parameters"),
         ({"watts": None}, MissingInputError, "one of hardware or watts"),
         ({"hardware": "V100"}, ConflictingInputError, "one of hardware or watts"),
         ({"utilization": 0.5, "measured_watts": 100.0}, ConflictingInputError,

@@ -120,7 +120,7 @@ def test_a_permalink_reads_as_the_command_line_reads_it(
 @pytest.mark.parametrize(("query", "field", "message"), [
     ("?evil=1", "form", "Link: 'evil' is not a parameter; expected one of the parameters"),
     ("?hardware=V100&hours=1&hours=2&zone=FR", "form", "expected each parameter once"),
-    ("?" + "&".join(f"x{i}=1" for i in range(40)), "form", "expected at most 19 parameters"),
+    ("?" + "&".join(f"x{i}=1" for i in range(40)), "form", "expected at most 34 parameters"),
     ("?hardware=V100&hours=abc&zone=FR", "hours", "Hours per run: 'abc' is not valid"),
     ("?hardware=V100&count=1e999&hours=1&zone=FR", "count", "Number of devices: '1e999'"),
     ("?hardware=V100&hours=1&zone=%3Cimg%20src%3Dx%3E", "zone", "'<img src=x>' is not valid"),
@@ -151,9 +151,18 @@ def test_devices_without_a_published_power_in_the_form() -> None:
 def test_form_options_give_what_an_empty_field_means() -> None:
     options = web.form_options()
     catalog = web.load_catalog()
+    constant = {name: exact(catalog.constant(name).value)
+                for name in ("default_utilization", "default_mfu", "embodied_lifetime_years",
+                             "embodied_use_rate")}
     assert options["placeholders"] == {
         "count": "1", "runs": "1", "cpu-watts": "0", "memory-gb": "0",
-        "utilization": exact(catalog.constant("default_utilization").value)}
+        "utilization": constant["default_utilization"], "mfu": constant["default_mfu"],
+        "lifetime-years": constant["embodied_lifetime_years"],
+        "use-rate": constant["embodied_use_rate"],
+        # optional fields without a value of their own
+        "active-parameters": "", "embodied-kg-per-device": "",
+        "embodied-host-kg-per-device": "", "compare-hardware": "", "compare-count": "",
+        "compare-location": "", "compare-precision": ""}
     assert set(options["placeholders"]) <= set(options["parameters"])
     assert options["training_types"] == ["pre-training", "fine-tuning"]
 
@@ -166,7 +175,8 @@ def test_web_messages_name_fields_by_their_form_labels() -> None:
     reply = web.respond({"watts": "300", "hours": "2", "device-hours": "3", "zone": "FR"})
     assert reply["errors"][0]["message"] == (
         "Device-hours per run: Hours per run and Device-hours per run given together; "
-        "expected only one of Hours per run, Device-hours per run or Device-hours in total")
+        "expected only one of Hours per run, Device-hours per run, Device-hours in total, "
+        "Training FLOPs per run or Parameters, so drop one of them")
 
 
 def test_the_announcement_gives_the_estimate_in_one_sentence() -> None:

@@ -101,7 +101,7 @@ def test_the_default_mfu_lies_within_the_mfu_range(data_copy: Path) -> None:
     set_cell(data_copy / "constants.csv", line, "value", "0.6")
     assert validator.validate(data_copy) == [
         f"data/constants.csv, line {line} (constant_id=default_mfu), column value: 0.6 is not "
-        "valid; expected mfu_low <= default_mfu <= mfu_high (0.2 <= 0.6 <= 0.552 is not)"]
+        "valid; expected mfu_low <= default_mfu <= mfu_high (0.1968 <= 0.6 <= 0.552 is not)"]
 
 
 def test_ids_that_differ_only_in_case_or_unicode_form_are_duplicates(data_copy: Path) -> None:
