@@ -58,19 +58,35 @@ def catalog_rows() -> list[Row]:
     ]
 
 
+SIX_DEVICES = ["A100 80GB SXM", "H100 SXM", "H200 SXM", "B200", "MI300X", "L40S"]
+SIX_SCENARIOS: tuple[dict[str, str], dict[str, list[str]]] = (
+    {"parameters": "7B", "tokens": "2T", "count": "64", "zone": "FR", "precision": "bf16"},
+    {"hardware": SIX_DEVICES})
+"""The benchmark's comparison: one training run on six accelerators."""
+
+
 def engine_rows() -> list[Row]:
     from ml_emissions import Job, estimate, web
+    from ml_emissions.compare import compare
 
     job = Job(hardware="A100 80GB SXM", count=8, hours=120, region="gcp:us-central1", runs=10)
     estimate(job)
     request = json.dumps(web.DEFAULT_PARAMS)
     query = web.respond(web.DEFAULT_PARAMS, exports=False)["query"]
+    six_request = json.dumps({**SIX_SCENARIOS[0], "hardware": SIX_SCENARIOS[1]["hardware"][0],
+                              "compare-hardware": ";".join(SIX_SCENARIOS[1]["hardware"][1:])})
     return [
         ("estimate() (CPython)", _ms(statistics.median(_timed(lambda: estimate(job), 200))),
          "median of 200"),
         ("web.calculate() (CPython)",
          _ms(statistics.median(_timed(lambda: web.calculate(request), 50))),
          "median of 50: estimate + result HTML (a recalculation)"),
+        ("six-scenario comparison (CPython)",
+         _ms(statistics.median(_timed(lambda: compare(*SIX_SCENARIOS), 20))),
+         "median of 20: compare() of 7B x 2T tokens on 6 devices"),
+        ("web.calculate(), six scenarios (CPython)",
+         _ms(statistics.median(_timed(lambda: web.calculate(six_request), 20))),
+         "median of 20: the comparison and the first scenario's result HTML"),
         ("web.exports_query() (CPython)",
          _ms(statistics.median(_timed(lambda: web.exports_query(query), 50))),
          "median of 50: the 6 reports, made when the visitor exports"),

@@ -69,6 +69,21 @@ async (rounds) => {
 """
 
 
+# Six scenarios on the calculator page: the example job with its work as compute and five
+# more devices to compare it with (the rows of the CPython benchmark's comparison).
+SIX_SCENARIOS = """() => {
+  const form = document.getElementById("mle-form");
+  document.getElementById("choose-parameters").click();
+  // count 9: the recalculations that follow set 2 to 8, so that each one changes it
+  for (const [name, value] of [["count", "9"], ["parameters", "7B"], ["tokens", "2T"],
+       ["compare-hardware", "H100 SXM; H200 SXM; B200; MI300X; L40S"]]) {
+    const field = form.elements.namedItem(name);
+    field.value = value;
+    field.dispatchEvent(new Event("input", {bubbles: true}));
+  }
+}
+"""
+
 # A page with nothing but the calculator's worker: how long Pyodide takes to start here
 # with no page around it (the floor of "live calculator ready"). Served by the benchmark
 # only, never part of the site. %s: the worker's init message as JSON.
@@ -77,7 +92,7 @@ const init = %s;
 const worker = new Worker(init.workerURL, {type: "module"});
 worker.onmessage = ({data}) => { if (data.type === "ready") window.__readyAt = performance.now(); };
 worker.postMessage({type: "init", indexURL: init.indexURL, wheelURL: init.wheelURL,
-                    snapshotURL: init.snapshotURL});
+                    snapshotURL: init.snapshotURL, stallMs: init.stallMs});
 </script></body></html>"""
 
 
@@ -122,10 +137,16 @@ def measure(site_dir: Path) -> list[tuple[str, str, str]]:
               const url = (path) => path && new URL(path, location.origin + "/").href;
               return {workerURL: url("javascripts/calculator-worker.js"),
                       indexURL: url(form.dataset.pyodide), wheelURL: url(form.dataset.wheel),
-                      snapshotURL: url(form.dataset.snapshot)};
+                      snapshotURL: url(form.dataset.snapshot),
+                      stallMs: Number(form.dataset.stallMs)};
             }""")
             page.wait_for_timeout(2000)  # a visitor reading the first estimate; warm-up done
             recalculations = page.evaluate(RECALCULATE, 50)
+            page.evaluate(SIX_SCENARIOS)
+            page.wait_for_timeout(1000)
+            compared = page.evaluate(RECALCULATE, 20)
+            compared_ok = page.evaluate(
+                "document.querySelectorAll('#mle-result .mle-scenarios tbody tr').length")
             # the same figure on a page without the calculator: what Material costs alone
             other = browser.new_context().new_page()
             other.add_init_script(PROBE)
@@ -162,6 +183,8 @@ def measure(site_dir: Path) -> list[tuple[str, str, str]]:
         ("recalculation latency, median", f"{statistics.median(recalculations['dom']):.1f} ms",
          "50 changes on an idle page 2 s after ready, input event to updated DOM"),
         ("recalculation latency, max", f"{max(recalculations['dom']):.1f} ms", ""),
+        ("six-scenario comparison, median", f"{statistics.median(compared['dom']):.1f} ms",
+         f"20 changes with 5 devices to compare ({compared_ok} rows shown), input to DOM"),
         ("recalculation to next frame, median",
          f"{statistics.median(recalculations['painted']):.1f} ms",
          "input event until the frame showing the result is rendered"),

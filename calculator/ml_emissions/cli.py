@@ -160,17 +160,19 @@ def _listing(rows: list[dict[str, object]], as_json: bool, what: str, query: str
     return _table(header, [["" if r[h] is None else str(r[h]) for h in header] for r in rows])
 
 
-def _hardware_row(device: Hardware) -> dict[str, object]:
+def _hardware_row(device: Hardware, catalog: Catalog) -> dict[str, object]:
     watts = "unpublished" if device.tdp_w is None else fmt.exact(device.tdp_w)
+    peaks = ", ".join(f"{p}={fmt.exact(peak.dense_tflops)}" for p in catalog.precisions(device)
+                      if (peak := catalog.peak(device, p)) is not None)
     return {"name": device.name, "kind": device.kind, "segment": device.segment,
-            "watts": watts,
+            "watts": watts, "dense_tflops": peaks or None,
             "basis": device.power_basis, "memory_gb": device.memory_gb,
             "year": device.release_year, "source": device.source.citation,
             "aliases": "; ".join(device.aliases)}
 
 
 def _cmd_hardware(args: argparse.Namespace, catalog: Catalog) -> str:
-    rows = [_hardware_row(d) for d in catalog.hardware
+    rows = [_hardware_row(d, catalog) for d in catalog.hardware
             if _matches(args.query, d.name, d.hardware_id, d.vendor, d.kind, *d.aliases)]
     return _listing(rows, args.json, "hardware", args.query)
 

@@ -445,15 +445,22 @@ def _yaml_number(value: float) -> str:
     return str(int(cleaned)) if float(cleaned).is_integer() else repr(cleaned)
 
 
+def _comment(text: str) -> str:
+    """A YAML comment line: one line, whatever the text holds."""
+    return "".join(ch if ch.isprintable() else " " for ch in text) + "\n"
+
+
 def _model_card(est: Estimate) -> str:
     """Hugging Face's ``co2_eq_emissions`` model-card metadata (emissions in grams)."""
     grams = est.co2e_kg * 1000.0
     d = describe(est)
-    embodied = ""
+    comments = ""
+    if d["work"]:  # the hours behind the figure, when they come from compute
+        hours = f"{d['duration']} ({d['duration_detail']}) from {d['work']}, "
+        comments += _comment(f"# training time {hours}{d['compute_assumptions']}")
     if est.embodied is not None:  # not part of Hugging Face's operational "emissions"
-        line = "".join(ch if ch.isprintable() else " " for ch in d["embodied"])
-        embodied = (f"# embodied (manufacturing) emissions, not included in emissions: "
-                    f"{line}; {d['operational_and_embodied']}\n")
+        comments += _comment(f"# embodied (manufacturing) emissions, not included in "
+                             f"emissions: {d['embodied']}; {d['operational_and_embodied']}")
     source = (f"{TOOL_NAME} {__version__} (Lacoste et al. 2019, arXiv:1910.09700); "
               f"location-based, {d['basis']} carbon intensity")
     return (
@@ -463,7 +470,7 @@ def _model_card(est: Estimate) -> str:
         f"  training_type: {_yaml_string(est.job.training_type)}\n"
         f"  geographical_location: {_yaml_string(d['location'])}\n"
         f"  hardware_used: {_yaml_string(d['hardware'])}\n"
-        + embodied
+        + comments
     )
 
 

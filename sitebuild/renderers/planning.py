@@ -60,19 +60,21 @@ def compute_cases(context: Context) -> str:
     for case in compute_case_rows(context):
         row = case.row
         reported = f" (published {fmt.scientific(float(row['flops']))})" if row["flops"] else ""
+        size = fmt.count(float(row["parameters"]))
+        if row["tokens"]:
+            size += " x " + fmt.count(float(row["tokens"]))
         rows.append([
             link(row["model"], row["source_url"]),
-            fmt.count(float(row["parameters"])),
-            fmt.count(float(row["tokens"])) if row["tokens"] else "-",
+            size,
             fmt.scientific(case.flops) + reported,
-            f"{case.device}, {row['precision'].upper()} {fmt.exact(case.peak_tflops)} TFLOPS",
+            f"{case.device} ({row['precision'].upper()}, {fmt.exact(case.peak_tflops)})",
             fmt.exact(float(row["device_hours"])) if row["device_hours"] else "-",
             "-" if case.implied_mfu is None else fmt.percent(100 * case.implied_mfu),
             {None: "-", True: "yes", False: "no"}[case.covered],
         ])
-    return markdown_table(["Model", "Parameters", "Tokens", "FLOPs (6ND)",
-                           "Hardware, dense peak", "Published device-hours", "Implied MFU",
-                           "In the default range"], rows)
+    return markdown_table(["Model", "Parameters x tokens", "FLOPs (6ND)",
+                           "Device (precision, dense peak TFLOPS)", "Published GPU-hours",
+                           "Implied MFU", "In the range"], rows)
 
 
 def compute_cases_covered(context: Context) -> str:
