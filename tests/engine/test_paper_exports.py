@@ -30,6 +30,10 @@ LATEX_JOBS = {
     "azure-development-cycle": Job(hardware="H100", count=64, hours=100,
                                    region="azure:swedencentral", runs=12, memory_gb=2048,
                                    cpu_watts=700),
+    # hours from compute (FLOPs in scientific notation, MFU and use rate as '%'), the
+    # embodied share with a die-area device and a host server's share
+    "compute-and-embodied": Job(hardware="H100 SXM", count=256, parameters=70e9,
+                                tokens=2e12, zone="US", embodied_host_kg_per_device=312.5),
 }
 
 
