@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import statistics
 import subprocess
 import sys
@@ -63,6 +64,46 @@ SIX_SCENARIOS: tuple[dict[str, str], dict[str, list[str]]] = (
     {"parameters": "7B", "tokens": "2T", "count": "64", "zone": "FR", "precision": "bf16"},
     {"hardware": SIX_DEVICES})
 """The benchmark's comparison: one training run on six accelerators."""
+
+
+def sacct_log(jobs: int, seed: int = 1) -> str:
+    """A synthetic ``sacct -P`` log of ``jobs`` jobs, each with its ``.batch`` step: GPU
+    jobs of 1 to 8 A100, H100 or V100 for up to 3 days, some failed, cancelled, timed out
+    or pending."""
+    rnd = random.Random(seed)
+    lines = ["JobID|JobName|Partition|State|Elapsed|ElapsedRaw|AllocTRES|NCPUS|Start|End"]
+    states = ["COMPLETED"] * 8 + ["FAILED", "CANCELLED by 1", "TIMEOUT", "PENDING"]
+    for i in range(jobs):
+        state = rnd.choice(states)
+        seconds = 0 if state == "PENDING" else rnd.randint(60, 3 * 86400)
+        gpus, kind = rnd.choice([1, 2, 4, 8]), rnd.choice(["a100", "h100", "v100"])
+        tres = (f"billing={gpus * 8},cpu={gpus * 8},gres/gpu:{kind}={gpus},gres/gpu={gpus},"
+                f"mem={gpus * 32}G,node=1")
+        elapsed = f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+        for jobid, name in ((str(i), f"job{i}"), (f"{i}.batch", "batch")):
+            lines.append(f"{jobid}|{name}|gpu|{state}|{elapsed}|{seconds}|{tres}|{gpus * 8}|"
+                         "2025-01-01T00:00:00|2025-01-04T00:00:00")
+    return "\n".join(lines) + "\n"
+
+
+def project_rows() -> list[Row]:
+    from ml_emissions.project import estimate_project
+    from ml_emissions.records import ImportOptions, read_records
+
+    log = sacct_log(50_000)
+    options = ImportOptions(defaults={"zone": "FR"})
+    started = time.perf_counter()
+    records = read_records(log, options)
+    read = time.perf_counter()
+    project = estimate_project(records.jobs, skipped=records.skipped)
+    done = time.perf_counter()
+    lines = log.count("\n")
+    return [
+        (f"sacct log of {lines:,} lines: read (CPython)", _ms(read - started),
+         f"{len(log) / 1e6:.1f} MB, {len(records.jobs):,} jobs, steps folded"),
+        ("  and estimated (CPython)", _ms(done - read),
+         f"{len(project.profiles)} configurations estimated, the rest scaled by hours"),
+    ]
 
 
 def engine_rows() -> list[Row]:
@@ -129,7 +170,7 @@ def print_table(rows: list[Row]) -> None:
 
 
 def main() -> int:
-    rows = catalog_rows() + engine_rows() + cli_rows()
+    rows = catalog_rows() + engine_rows() + project_rows() + cli_rows()
     if (ROOT / "mkdocs.yml").exists():
         with tempfile.TemporaryDirectory() as tmp:
             site = Path(tmp) / "site"

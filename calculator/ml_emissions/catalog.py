@@ -302,6 +302,8 @@ class Catalog:
         for peak in throughput:
             self._peaks.setdefault(peak.hardware_id, {})[peak.precision] = peak
         self._embodied_by_id = {figure.hardware_id: figure for figure in embodied}
+        self._vendors = sorted({normalize_name(d.vendor) for d in hardware}, key=len,
+                               reverse=True)
         self._hardware_by_key: dict[str, Hardware] = {}
         for device in hardware:
             for name in (device.hardware_id, device.name, *device.aliases):
@@ -354,9 +356,15 @@ class Catalog:
 
     def find_hardware(self, name: str, field: str = "hardware") -> Hardware:
         """Return the device called ``name`` (its name, an alias or its id; case,
-        spaces and punctuation ignored). Raises :class:`UnknownNameError`."""
-        device = self._hardware_by_key.get(normalize_name(name))
-        if device is None or not normalize_name(name):
+        spaces and punctuation ignored, and a leading vendor name when the rest is an
+        alias: ``"NVIDIA H100 80GB HBM3"``, as ``nvidia-smi`` names it). Raises
+        :class:`UnknownNameError`."""
+        key = normalize_name(name)
+        device = self._hardware_by_key.get(key)
+        if device is None:  # "NVIDIA H100 80GB HBM3", as nvidia-smi names it
+            vendor = next((v for v in self._vendors if key.startswith(v)), None)
+            device = self._hardware_by_key.get(key[len(vendor):]) if vendor else None
+        if device is None or not key:
             names = {normalize_name(n): d.name for d in self.hardware for n in (d.name, *d.aliases)}
             raise UnknownNameError(
                 field,

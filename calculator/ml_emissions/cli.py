@@ -1,6 +1,7 @@
 """The ``ml-emissions`` command line.
 
-Subcommands: ``estimate``, ``compare``, ``hardware``, ``regions``, ``zones``, ``cite``. A user's
+Subcommands: ``estimate``, ``compare``, ``project``, ``hardware``, ``regions``, ``zones``,
+``cite``. A user's
 mistake prints one ``error:`` line on stderr naming the flag, the value and what is
 allowed, and exits with status 2; never a traceback.
 """
@@ -11,6 +12,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from . import formatting as fmt
@@ -23,8 +25,12 @@ from .compute import PRECISIONS
 from .engine import estimate
 from .errors import InputError, UnknownParameterError, each_error
 from .facility import PUE_TYPE_WORDS, resolve_facility
-from .job import PARAMETERS, TRAINING_TYPES, params_from_query
+from .job import PARAMETERS, TRAINING_TYPES, check_number, params_from_query, parse_number
 from .location import region_location
+from .project import estimate_project
+from .project_reports import PROJECT_FORMATS, render_project
+from .records import KINDS, ImportOptions, read_records
+from .records.jobs_csv import template as jobs_template
 from .reports import FORMATS, render
 from .resolve import job_from_params
 
@@ -137,6 +143,57 @@ def _cmd_compare(args: argparse.Namespace) -> str:
     return render_comparison(compare(shared, varied, load_catalog()), args.format)
 
 
+_PROJECT_DEFAULTS = ("zone", "region", "intensity", "facility", "pue", "basis")
+
+
+def _mapping(items: Sequence[str] | None, flag: str) -> dict[str, str]:
+    """``["a100=A100 80GB SXM"]`` as ``{"a100": "A100 80GB SXM"}``."""
+    out = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InputError(flag, item, "NAME=DEVICE, e.g. a100='A100 80GB SXM'")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _cmd_project(args: argparse.Namespace) -> str:
+    """A project from a file of records: every job estimated and totalled."""
+    if args.template:
+        return jobs_template()
+    if not args.file:
+        raise UsageError("give a FILE (or '-' for standard input), or --template")
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as error:
+        raise InputError("file", args.file, f"a file that can be read ({error.strerror})") from None
+    per_cpu = None
+    if args.cpu_watts_per_cpu is not None:
+        try:
+            per_cpu = check_number("cpu_watts_per_cpu", parse_number(args.cpu_watts_per_cpu),
+                                   minimum=0, maximum=1000)
+        except ValueError:
+            raise InputError("cpu_watts_per_cpu", args.cpu_watts_per_cpu,
+                             "a power in watts, e.g. 10") from None
+    options = ImportOptions(
+        defaults={f.replace("_", "-"): getattr(args, f) for f in _PROJECT_DEFAULTS
+                  if getattr(args, f) is not None},
+        gpu_map=_mapping(args.gpu_map, "gpu_map"),
+        partition_map=_mapping(args.partition_map, "partition_map"),
+        cpu_watts_per_cpu=per_cpu, final=frozenset(args.final or ()))
+    catalog = load_catalog()
+    records = read_records(data, options, args.kind, catalog)
+    project = estimate_project(records.jobs, catalog, skipped=records.skipped,
+                               problems=records.problems)
+    if not project.jobs:
+        first = project.problems[0] if project.problems else "the file lists no job that ran"
+        raise UsageError(f"{args.file}: no job could be counted ({records.summary}); {first}")
+    if project.problems:
+        _warn(f"{args.file}: {records.summary}; {len(project.problems)} job(s) not counted, "
+              "each listed in the report")
+    return render_project(project, args.format)
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
@@ -242,6 +299,30 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--format", choices=list(COMPARISON_FORMATS), default="text",
                      help="output format (default: text)")
 
+    proj = commands.add_parser(
+        "project", help="estimate a whole project from a file: a sacct -P log, CodeCarbon's "
+        "emissions.csv or a table of jobs (one row per job, columns named like the flags)")
+    proj.add_argument("file", nargs="?", metavar="FILE", help="the file ('-': standard input)")
+    proj.add_argument("--kind", choices=KINDS, default="auto",
+                      help="the kind of file (default: from its header)")
+    proj.add_argument("--format", choices=list(PROJECT_FORMATS), default="text",
+                      help="output format (default: text)")
+    for field in _PROJECT_DEFAULTS:
+        proj.add_argument(_flag(field), dest=field, metavar="VALUE", action=_Once,
+                          help=f"for every job without one: {_FLAG_HELP[field]}")
+    proj.add_argument("--gpu-map", action="append", metavar="TYPE=DEVICE",
+                      help="a scheduler's GPU type as a catalog device, e.g. a100='A100 80GB "
+                           "SXM' (repeat)")
+    proj.add_argument("--partition-map", action="append", metavar="PARTITION=DEVICE",
+                      help="the device of a partition whose jobs name no GPU model (repeat)")
+    proj.add_argument("--cpu-watts-per-cpu", metavar="W", action=_Once,
+                      help="power of one allocated CPU [W]: host power is that times the "
+                           "job's CPUs (sacct: NCPUS)")
+    proj.add_argument("--final", action="append", metavar="JOB",
+                      help="a job id or name of the final training run (repeat)")
+    proj.add_argument("--template", action="store_true",
+                      help="print a table of jobs to fill in, and exit")
+
     for name, arg, help_text in (
         ("hardware", "query", "list the devices of the catalog (filter by QUERY)"),
         ("regions", "provider", "list the cloud regions (of one PROVIDER)"),
@@ -281,6 +362,12 @@ def _describe(error: InputError) -> str:
     return f"{error.describe(label, _flag)}{hint}"
 
 
+def _warn(message: str) -> None:
+    """A ``warning:`` line on stderr (the output still goes to stdout)."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in message)
+    print(f"warning: {printable}", file=sys.stderr)
+
+
 def _fail(message: str) -> None:
     """The one ``error:`` line on stderr, without control characters (a value may hold
     an escape sequence or a line break)."""
@@ -307,6 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handlers: dict[str, Callable[[argparse.Namespace], str]] = {
             "estimate": _cmd_estimate,
             "compare": _cmd_compare,
+            "project": _cmd_project,
             "hardware": lambda a: _cmd_hardware(a, load_catalog()),
             "regions": lambda a: _cmd_regions(a, load_catalog()),
             "zones": lambda a: _cmd_zones(a, load_catalog()),

@@ -31,7 +31,7 @@ from .formatting import exact, scientific
 
 __all__ = ["BASES", "COUNT_FIELDS", "DURATION_FIELDS", "DURATION_UNITS", "FACILITIES",
            "PARAMETERS", "TRAINING_TYPES", "WORK_FIELDS", "Job", "as_written", "check_number",
-           "params_from_query", "parse_count", "parse_duration", "parse_number"]
+           "params_from_query", "parse_count", "parse_duration", "parse_number", "read_hours"]
 
 TRAINING_TYPES = ("pre-training", "fine-tuning")
 
@@ -120,6 +120,21 @@ def parse_count(text: str) -> float:
     if suffix and suffix not in COUNT_SUFFIXES:
         raise ValueError(text)
     return parse_number(match.group("number")) * COUNT_SUFFIXES.get(suffix, 1.0)
+
+
+def read_hours(text: str, field: str = "hours") -> float:
+    """The hours of one run typed as ``text`` (:func:`parse_duration`), checked as a
+    :class:`Job` checks them: from one second to :data:`_MAX_HOURS`. Raises
+    :class:`~ml_emissions.errors.InputError`."""
+    try:
+        hours = parse_duration(text)
+    except ValueError:
+        raise InputError(field, text, "a number of hours, or a number and a unit (min, h, "
+                         "d or w), e.g. '14 d'") from None
+    hours = check_number(field, hours, minimum=0, maximum=_MAX_HOURS)
+    if hours < _MIN_HOURS_PER_RUN:
+        raise InputError(field, text, "a duration of at least one second per run")
+    return hours
 
 
 def check_number(field: str, value: object, *, minimum: float, maximum: float,

@@ -51,6 +51,7 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
         "compute-cases": planning.compute_cases,
         "compute-cases-covered": planning.compute_cases_covered,
         "comparison": planning.comparison,
+        "sacct-command": planning.sacct_command,
         # outputs of the tool, as it prints them
         "example-output": extra.example_output,
         "cli-output": extra.cli_output,

@@ -1,7 +1,8 @@
-"""Planning from compute on the site: the validation cases of ``data/compute_cases.csv``
+"""Planning and projects on the site: the validation cases of ``data/compute_cases.csv``
 with the model FLOPs utilisation each implies (``<!-- data:compute-cases -->``,
-``<!-- data:compute-cases-covered -->``), and comparisons of scenarios
-(``<!-- data:comparison ... -->``, with the calculator's comparison keys)."""
+``<!-- data:compute-cases-covered -->``), comparisons of scenarios
+(``<!-- data:comparison ... -->``, with the calculator's comparison keys), and the
+``sacct`` command the Slurm importer reads (``<!-- data:sacct-command -->``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from ml_emissions import formatting as fmt
 from ml_emissions.compare import compare, split_comparison
 from ml_emissions.compute import implied_mfu, peak_throughput, training_flops
+from ml_emissions.records import SACCT_COMMAND
 from ml_emissions.result_html import comparison_html
 from sitebuild.renderers.markers import Context, MarkerError
 from sitebuild.renderers.safe import Markup, link
@@ -93,3 +95,8 @@ def comparison(context: Context, **params: str) -> str:
                           "compare-location or compare-precision parameter")
     html = comparison_html(compare(*split, context.catalog), on_calculator=False)
     return Markup("\n\n" + html + "\n\n")
+
+
+def sacct_command(context: Context) -> str:
+    """The ``sacct`` command whose output the Slurm importer reads, as a code block."""
+    return f"\n\n```sh\n{SACCT_COMMAND}\n```\n\n"

@@ -36,6 +36,11 @@ def test_readme_gives_the_two_setup_commands() -> None:
     assert len(COMMANDS) >= 8 and PYTHON_BLOCKS
 
 
+def test_readme_gives_the_sacct_command_the_importer_reads() -> None:
+    from ml_emissions.records import SACCT_COMMAND
+    assert f"`{SACCT_COMMAND}`" in " ".join(README.split())
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_console_example_runs(command: str) -> None:
     argv = shlex.split(command)
