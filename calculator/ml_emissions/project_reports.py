@@ -20,7 +20,8 @@ from .project import JobFigures, ProjectEstimate, Total
 from .references import latex_escape
 from .reports import csv_text, markdown_escape
 
-__all__ = ["PROJECT_FORMATS", "job_rows", "render_project", "total_rows"]
+__all__ = ["JOB_HEADER", "PROJECT_FORMATS", "TOTAL_HEADER", "headline", "job_rows",
+           "render_project", "total_rows"]
 
 JOB_HEADER = ("Line", "Job", "Phase", "State", "Hardware", "Location", "Device-hours",
               "Energy", "CO2e", "Embodied CO2e", "Tracker's CO2e")
@@ -71,7 +72,7 @@ def total_rows(project: ProjectEstimate) -> list[tuple[str, ...]]:
     return rows
 
 
-def _headline(project: ProjectEstimate) -> list[str]:
+def headline(project: ProjectEstimate) -> list[str]:
     total = project.total
     lines = [f"{fmt.exact(total.jobs)} jobs: {fmt.mass(total.co2e_kg)} CO2e location-based, "
              f"{basis_words(project.basis)} (range {fmt.mass(total.co2e_low_kg)} to "
@@ -106,7 +107,7 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def _text(project: ProjectEstimate) -> str:
-    lines = [f"{TOOL_NAME} {__version__}: project", *(f"  {h}" for h in _headline(project)), ""]
+    lines = [f"{TOOL_NAME} {__version__}: project", *(f"  {h}" for h in headline(project)), ""]
     lines += [*_table(TOTAL_HEADER, total_rows(project)), ""]
     lines += _table(JOB_HEADER, job_rows(project))
     problems = _problems(project)
@@ -122,7 +123,7 @@ def _markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> lis
 
 def _markdown(project: ProjectEstimate) -> str:
     lines = ["### Carbon emissions of the project", "",
-             *(markdown_escape(h) for h in _headline(project)), ""]
+             *(markdown_escape(h) for h in headline(project)), ""]
     lines += [*_markdown_table(TOTAL_HEADER, total_rows(project)), ""]
     lines += _markdown_table(JOB_HEADER, job_rows(project))
     problems = _problems(project)

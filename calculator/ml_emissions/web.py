@@ -27,8 +27,22 @@ from .errors import (
     UnpublishedPowerError,
     each_error,
 )
-from .job import BASES, FACILITIES, PARAMETERS, TRAINING_TYPES, Job, params_from_query
+from .job import (
+    BASES,
+    FACILITIES,
+    PARAMETERS,
+    TRAINING_TYPES,
+    Job,
+    check_number,
+    params_from_query,
+    parse_number,
+)
 from .location import basis_words
+from .project import ProjectEstimate, ProjectJob, RowProblem, estimate_project
+from .project_html import project_html
+from .project_reports import PROJECT_FORMATS, render_project
+from .records import ImportOptions, read_records
+from .records.jobs_csv import write_jobs_table
 from .reports import FORMATS, describe, render
 from .resolve import job_from_params
 from .result_html import comparison_html, estimate_html
@@ -42,6 +56,8 @@ __all__ = [
     "exports_query",
     "form_options",
     "load_catalog",
+    "project",
+    "project_exports",
     "respond",
     "warm_up",
 ]
@@ -336,3 +352,139 @@ def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
         "defaults": DEFAULT_PARAMS,
         "placeholders": placeholders,
     }
+
+
+# -- the Project page ------------------------------------------------------------------
+
+PROJECT_OPTION_LABELS = {
+    "location": "Location of jobs without one",
+    "gpu-map": "GPU types as catalog devices",
+    "partition-map": "Partitions as catalog devices",
+    "cpu-watts-per-cpu": "Power per CPU (W)",
+    "final": "Final training jobs",
+    "file": "File",
+    "table": "Jobs",
+}
+"""The Project page's fields by name; its messages name them with these labels."""
+
+_MAX_PROJECT_CHARS = 250_000_000
+
+
+def _pairs(text: str, field: str) -> dict[str, str]:
+    """``"a100=A100 80GB SXM; h100=H100 SXM"`` as a mapping."""
+    out = {}
+    for item in text.split(";"):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InputError(field, item.strip(), "NAME=DEVICE pairs separated by ';', e.g. "
+                             "a100=A100 80GB SXM")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _project_options(values: dict[str, str]) -> ImportOptions:
+    """The import options of the Project page's fields; raises InputError."""
+    location = values.get("location", "").strip()
+    defaults = {} if not location else {("region" if ":" in location else "zone"): location}
+    per_cpu = None
+    if values.get("cpu-watts-per-cpu", "").strip():
+        try:
+            per_cpu = check_number("cpu-watts-per-cpu",
+                                   parse_number(values["cpu-watts-per-cpu"]),
+                                   minimum=0, maximum=1000)
+        except ValueError:
+            raise InputError("cpu-watts-per-cpu", values["cpu-watts-per-cpu"],
+                             "a power in watts, e.g. 10") from None
+    final = frozenset(v.strip() for v in values.get("final", "").split(";") if v.strip())
+    return ImportOptions(defaults, _pairs(values.get("gpu-map", ""), "gpu-map"),
+                         _pairs(values.get("partition-map", ""), "partition-map"), per_cpu, final)
+
+
+def _project_error(error: InputError) -> dict[str, str]:
+    field = error.field.replace("_", "-")
+    label = PROJECT_OPTION_LABELS.get(field, field)
+    return {"field": field if field in PROJECT_OPTION_LABELS else "file",
+            "message": error.describe(label)}
+
+
+def _project_of(request: dict[str, Any]) -> tuple[str, ProjectEstimate, dict[str, Any]]:
+    """``(table, project, import report)`` of a Project page request; raises InputError."""
+    table = request.get("table", "")
+    imported = request.get("import", "")
+    report: dict[str, Any] = {}
+    catalog = load_catalog()
+    jobs: list[ProjectJob] = []
+    problems: list[RowProblem] = []
+    if table.strip():
+        read = read_records(table, ImportOptions(), "jobs", catalog)
+        jobs, problems = list(read.jobs), list(read.problems)
+    if imported.strip():
+        options = _project_options(request.get("options", {}))
+        records = read_records(imported, options, request.get("kind", "auto"), catalog)
+        report = {"summary": records.summary,
+                  "problems": [str(p) for p in (*records.problems, *records.skipped)]}
+        table = write_jobs_table([*jobs, *records.jobs])
+        read = read_records(table, ImportOptions(), "jobs", catalog)
+        jobs, problems = list(read.jobs), list(read.problems)
+    return table, estimate_project(jobs, catalog, problems=problems), report
+
+
+def _project_request(request: str) -> dict[str, Any] | str:
+    """The request as a dict, or the reply (JSON text) that refuses it."""
+    if len(request) > _MAX_PROJECT_CHARS:
+        return json.dumps(_error("file", "the file is too large for the page; the command "
+                                 "line reads it: ml-emissions project FILE"))
+    try:
+        data = json.loads(request)
+    except (ValueError, RecursionError):
+        return json.dumps(_error("form", "the request is not valid JSON"))
+    fields_ok = isinstance(data, dict) and all(
+        isinstance(data.get(k, ""), str) for k in ("table", "import", "kind"))
+    options = data.get("options", {}) if isinstance(data, dict) else None
+    if not fields_ok or not isinstance(options, dict) or not all(
+            isinstance(v, str) for v in options.values()):
+        return json.dumps(_error("form", "the request must map names to text"))
+    checked: dict[str, Any] = data
+    return checked
+
+
+@_never_raises
+def project(request: str) -> str:
+    """The Project page: ``{"table": CSV of the jobs, "import": a file's text to add to
+    them, "kind": "auto", "options": {field: text}}`` as JSON text; returns JSON text
+    ``{"ok": true, "table", "html", "summary", "import"}`` (``table``: the jobs as a table
+    of jobs, the imported ones added, which the page keeps and ``ml-emissions project``
+    reads) or ``{"ok": false, "errors": [...]}``."""
+    data = _project_request(request)
+    if isinstance(data, str):
+        return data
+    try:
+        table, result, report = _project_of(data)
+    except InputError as error:
+        return json.dumps({"ok": False, "errors": [_project_error(e) for e in each_error(error)]})
+    total = result.total
+    return json.dumps({
+        "ok": True, "table": table, "html": project_html(result), "import": report,
+        "summary": f"{total.jobs:,} jobs counted, {len(result.problems):,} not counted",
+        "announcement": f"Project updated: {fmt.mass(total.co2e_kg)} CO2e for {total.jobs:,} "
+                        "jobs.",
+    }, ensure_ascii=False)
+
+
+@_never_raises
+def project_exports(request: str) -> str:
+    """Every report of the Project page's jobs (``{"table": CSV}`` as JSON text), as
+    JSON text ``{"ok": true, "exports": {format: text}}``: byte-identical to
+    ``ml-emissions project TABLE --format ...`` on the downloaded table."""
+    data = _project_request(request)
+    if isinstance(data, str):
+        return data
+    try:
+        _, result, _ = _project_of({"table": data.get("table", "")})
+    except InputError as error:
+        return json.dumps({"ok": False, "errors": [_project_error(e) for e in each_error(error)]})
+    return json.dumps({"ok": True, "exports": {name: render_project(result, name)
+                                               for name in PROJECT_FORMATS}},
+                      ensure_ascii=False)

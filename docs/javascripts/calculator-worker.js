@@ -1,4 +1,4 @@
-// Module Web Worker of the calculator page: runs the Python engine (ml_emissions.web)
+// Module Web Worker of the calculator and Project pages: runs the Python engine (ml_emissions.web)
 // in Pyodide, off the page's main thread.
 //
 // Protocol. The page posts {type: "init", indexURL, wheelURL, snapshotURL, stallMs} once,
@@ -7,8 +7,9 @@
 // requests {id, method, argument}, where method is "calculate" (argument: the form's
 // values as a JSON string), "calculate_query" (argument: a permalink's query string) or
 // "exports_query" (argument: the query of a reply: its reports, asked for only when the
-// visitor copies or downloads one), get {id, result} (the reply object of
-// ml_emissions.web) or {id, error}.
+// visitor copies or downloads one), or, from the Project page, "project" and
+// "project_exports" (argument: the page's jobs and a file's text as a JSON string), get
+// {id, result} (the reply object of ml_emissions.web) or {id, error}.
 // User input only ever travels as a string argument of a Python function: it never
 // becomes Python source.
 //
@@ -191,11 +192,13 @@ async function start() {
     pyodide.pyimport("importlib").invalidate_caches();
     const web = pyodide.pyimport("ml_emissions.web");
     warmUp = web.warm_up;
-    // The only Python the page can reach: three functions of a string.
+    // The only Python the pages can reach: functions of a string (JSON or a query).
     return {
       calculate: web.calculate,
       calculate_query: web.calculate_query,
       exports_query: web.exports_query,
+      project: web.project,
+      project_exports: web.project_exports,
     };
   });
   return { methods, ms: Math.round(performance.now() - started) };

@@ -1,4 +1,5 @@
-// Glue of the calculator page (loaded on every page, active where #mle-form is).
+// Glue of the calculator and Project pages (loaded on every page, active where
+// #mle-form or #mle-project is).
 //
 // It moves JSON between the form and the Python engine, which runs in a module Web
 // Worker (calculator-worker.js); it never computes or formats an estimate. Results
@@ -396,27 +397,232 @@ class CalculatorView {
       this.exportStatus.textContent = `No export: ${error.message}.`;
       return;
     }
-    if (button.dataset.action === "download") {
-      const url = URL.createObjectURL(new Blob([text], { type: button.dataset.type }));
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = button.dataset.filename;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      this.exportStatus.textContent = `Downloaded ${button.dataset.filename}.`;
+    await deliver(button, text, this.exportStatus, this.exportText);
+  }
+}
+
+// Copy or download an export's text; `status` says what happened, `fallback` shows the
+// text selected when the browser blocks the clipboard.
+async function deliver(button, text, status, fallback) {
+  if (button.dataset.action === "download") {
+    const url = URL.createObjectURL(new Blob([text], { type: button.dataset.type }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = button.dataset.filename;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    status.textContent = `Downloaded ${button.dataset.filename}.`;
+    return;
+  }
+  const what = button.textContent.replace(/^Copy /, "");
+  try {
+    await navigator.clipboard.writeText(text);
+    fallback.hidden = true;
+    status.textContent = `Copied to the clipboard: ${what}.`;
+  } catch {
+    fallback.value = text;
+    fallback.hidden = false;
+    fallback.select();
+    status.textContent = `The browser blocked the clipboard: the ${what} text is selected below, copy it with Ctrl+C.`;
+  }
+}
+
+const PROJECT_STORE = "mle-project"; // localStorage: the jobs and options, kept on reload
+const PROJECT_OPTIONS = ["location", "gpu-map", "partition-map", "cpu-watts-per-cpu", "final"];
+const PROJECT_DEBOUNCE_MS = 300;
+
+// One showing of the Project page: the jobs live in the textarea (a table of jobs) and in
+// localStorage; a file's text and the jobs travel to Python as JSON, and Python's escaped
+// HTML comes back. Nothing is uploaded: the worker runs in this page.
+class ProjectView {
+  constructor(form) {
+    this.form = form;
+    this.table = form.elements.namedItem("table");
+    this.status = form.querySelector("#mle-project-status");
+    this.formError = form.querySelector("#form-error");
+    this.report = form.querySelector("#mle-import-report");
+    this.result = document.getElementById("mle-project-result");
+    this.announcer = document.getElementById("mle-project-announce");
+    this.exportStatus = document.getElementById("mle-project-export-status");
+    this.exportText = document.getElementById("mle-project-export-text");
+    this.latest = 0;
+    this.timer = 0;
+    this.dirty = false;
+    this.disposed = false;
+    this.restore();
+    form.addEventListener("submit", (event) => event.preventDefault());
+    this.table.addEventListener("input", () => this.changed());
+    for (const name of PROJECT_OPTIONS) {
+      form.elements.namedItem(name).addEventListener("input", () => this.save());
+    }
+    form.elements.namedItem("file").addEventListener("change", (event) => {
+      const [file] = event.target.files;
+      if (file) this.importFile(file);
+    });
+    const drop = form.querySelector("#mle-drop");
+    drop.addEventListener("dragover", (event) => event.preventDefault());
+    drop.addEventListener("drop", (event) => {
+      event.preventDefault();
+      const [file] = event.dataTransfer.files;
+      if (file) this.importFile(file);
+    });
+    form.querySelector("#mle-project-example").addEventListener("click", () => {
+      this.table.value = form.dataset.example;
+      this.changed();
+    });
+    form.querySelector("#mle-project-clear").addEventListener("click", () => {
+      this.table.value = "";
+      this.changed();
+    });
+    document.getElementById("mle-project-exports").addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-export]");
+      if (button) this.export(button);
+    });
+    startRuntime(form);
+    runtime.view = this;
+    this.runtimeChanged();
+  }
+
+  dispose() {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    if (runtime?.view === this) runtime.view = null;
+  }
+
+  restore() {
+    let saved = null;
+    try {
+      saved = JSON.parse(localStorage.getItem(PROJECT_STORE) ?? "null");
+    } catch {
+      saved = null; // unreadable: the example stays
+    }
+    if (!saved || typeof saved.table !== "string") return;
+    this.table.value = saved.table;
+    for (const name of PROJECT_OPTIONS) {
+      if (typeof saved.options?.[name] === "string") {
+        this.form.elements.namedItem(name).value = saved.options[name];
+      }
+    }
+    this.dirty = true; // the saved jobs, not the example shown
+  }
+
+  options() {
+    return Object.fromEntries(
+      PROJECT_OPTIONS.map((name) => [name, this.form.elements.namedItem(name).value]),
+    );
+  }
+
+  save() {
+    try {
+      localStorage.setItem(PROJECT_STORE,
+                           JSON.stringify({ table: this.table.value, options: this.options() }));
+    } catch {
+      this.status.textContent = "This browser does not keep the jobs: download them to keep them.";
+    }
+  }
+
+  runtimeChanged() {
+    if (runtime.state === "loading") {
+      this.status.dataset.state = "loading";
+      this.status.textContent = "Loading the live project (Python in your browser)…";
+    } else if (runtime.state === "failed") {
+      this.status.dataset.state = "failed";
+      this.status.textContent = `The live project could not start (${runtime.error}); ` +
+        "the command line gives the same results: ml-emissions project FILE.";
+    } else {
+      this.status.dataset.state = "ready";
+      this.status.textContent = "Ready: the project updates as you edit the jobs.";
+      if (this.dirty) this.send({ table: this.table.value });
+    }
+  }
+
+  changed() {
+    this.save();
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (runtime.state === "ready") this.send({ table: this.table.value });
+      else this.dirty = true;
+    }, PROJECT_DEBOUNCE_MS);
+  }
+
+  async importFile(file) {
+    const text = await file.text();
+    if (runtime.state !== "ready") {
+      this.showError("file", "The live project is not ready yet: try again in a moment.");
       return;
     }
-    const what = button.textContent.replace(/^Copy /, "");
-    try {
-      await navigator.clipboard.writeText(text);
-      this.exportText.hidden = true;
-      this.exportStatus.textContent = `Copied to the clipboard: ${what}.`;
-    } catch {
-      this.exportText.value = text;
-      this.exportText.hidden = false;
-      this.exportText.select();
-      this.exportStatus.textContent = `The browser blocked the clipboard: the ${what} text is selected below, copy it with Ctrl+C.`;
+    this.report.textContent = `Reading ${file.name}…`;
+    // the file's jobs are added to the jobs there are; they replace the untouched example
+    const table = this.table.value === this.form.dataset.example ? "" : this.table.value;
+    this.send({ table, import: text, kind: "auto", options: this.options() });
+  }
+
+  send(request) {
+    this.dirty = false;
+    const id = runtime.request("project", JSON.stringify(request), (data) => this.receive(id, data));
+    this.latest = id;
+  }
+
+  receive(id, { result, error }) {
+    if (this.disposed || id !== this.latest) return; // stale
+    this.clearErrors();
+    if (error !== undefined) {
+      this.showError("form", `The project failed: ${error}`);
+      return;
     }
+    if (!result.ok) {
+      for (const { field, message } of result.errors) this.showError(field, message);
+      this.report.textContent = "";
+      return;
+    }
+    if (result.import.summary) {
+      this.table.value = result.table;
+      this.save();
+      const problems = result.import.problems;
+      this.report.textContent = result.import.summary +
+        (problems.length ? `: ${problems.join("; ")}` : ".");
+    }
+    const parsed = document.createElement("template"); // inert: nothing runs or loads
+    parsed.innerHTML = result.html; // escaped by Python
+    morph(this.result, parsed.content);
+    this.announcer.textContent = result.announcement;
+  }
+
+  showError(field, message) {
+    const slot = document.getElementById(`${field}-error`) ?? this.formError;
+    slot.textContent = message;
+    slot.hidden = false;
+    this.form.elements.namedItem(field)?.setAttribute("aria-invalid", "true");
+  }
+
+  clearErrors() {
+    for (const slot of this.form.querySelectorAll(".mle-error:not([hidden])")) {
+      slot.textContent = "";
+      slot.hidden = true;
+    }
+    for (const control of this.form.querySelectorAll("[aria-invalid]")) {
+      control.removeAttribute("aria-invalid");
+    }
+  }
+
+  export(button) {
+    if (button.dataset.export === "jobs") {
+      deliver(button, this.table.value, this.exportStatus, this.exportText);
+      return;
+    }
+    if (runtime.state !== "ready") {
+      this.exportStatus.textContent = "No export until the live project is ready.";
+      return;
+    }
+    runtime.request("project_exports", JSON.stringify({ table: this.table.value }),
+                    ({ result, error }) => {
+      if (error !== undefined || !result.ok) {
+        this.exportStatus.textContent = `No export: ${error ?? result.errors[0].message}.`;
+      } else {
+        deliver(button, result.exports[button.dataset.export], this.exportStatus,
+                this.exportText);
+      }
+    });
   }
 }
 
@@ -425,6 +631,8 @@ function mount() {
   view = null;
   const form = document.getElementById("mle-form");
   if (form) view = new CalculatorView(form);
+  const project = document.getElementById("mle-project");
+  if (project) view = new ProjectView(project);
 }
 
 if (window.document$) window.document$.subscribe(mount);

@@ -72,6 +72,7 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
         "form": calculator.form,
         "result": calculator.result,
         "exports": calculator.exports,
+        "project": calculator.project,
     },
 }
 

@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from ml_emissions import web
 from ml_emissions.compare import COMPARE_KEYS
+from ml_emissions.records.jobs_csv import template
 from sitebuild.renderers.markers import Context, MarkerError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -309,3 +310,62 @@ def result(context: Context) -> str:
 def exports(context: Context) -> str:
     """``<!-- calculator:exports -->``."""
     return render_exports()
+
+
+# -- the Project page ---------------------------------------------------------------
+
+PROJECT_HINTS = {
+    "location": "For the jobs of an imported file without one: a grid zone (FR, "
+                "US-CAL-CISO) or a cloud region (gcp:europe-west1).",
+    "gpu-map": "For a sacct log: its GPU types as catalog devices, e.g. a100=A100 80GB SXM; "
+               "h100=H100 SXM.",
+    "partition-map": "For a sacct log whose jobs name no GPU model: gpu=A100 80GB SXM.",
+    "cpu-watts-per-cpu": "For a sacct log: the power of one allocated CPU; host power is "
+                         "that times the job's CPUs.",
+    "final": "Job ids or names of the final training runs, separated by ';'.",
+}
+
+# Project exports: (format, action, label); downloads: (file name, MIME type). "jobs" is
+# the table of jobs itself, which the page keeps and ml-emissions project reads.
+PROJECT_EXPORTS = (
+    ("jobs", "download", "Download the jobs (CSV)"),
+    ("latex", "copy", "Copy LaTeX + BibTeX"),
+    ("markdown", "copy", "Copy Markdown"),
+    ("model-card", "copy", "Copy model card"),
+    ("json", "download", "Download JSON"),
+    ("csv", "download", "Download CSV report"),
+)
+PROJECT_DOWNLOADS = {
+    "jobs": ("ml-emissions-jobs.csv", "text/csv"),
+    "json": ("ml-emissions-project.json", "application/json"),
+    "csv": ("ml-emissions-project.csv", "text/csv"),
+}
+
+
+def render_project_form(runtime: tuple[str, str, str | None]) -> str:
+    """The Project page's form, first result and export buttons, for the example jobs."""
+    pyodide_url, wheel_url, snapshot_url = runtime
+    example = template()
+    reply = json.loads(web.project(json.dumps({"table": example})))
+    if not reply["ok"]:
+        raise MarkerError(f"the Project page's example jobs fail: {reply['errors']}")
+    buttons = []
+    for fmt, action, label in PROJECT_EXPORTS:
+        filename, mime = PROJECT_DOWNLOADS[fmt] if action == "download" else (None, None)
+        buttons.append({"format": fmt, "action": action, "label": label,
+                        "filename": filename, "type": mime})
+    labels = web.PROJECT_OPTION_LABELS
+    return _environment().get_template("project_form.html").render(
+        form=[("id", "mle-project"), ("class", "mle-form"), ("novalidate", True),
+              ("autocomplete", "off"), ("aria-label", "The project's jobs"),
+              ("data-pyodide", pyodide_url), ("data-wheel", wheel_url),
+              ("data-snapshot", snapshot_url), ("data-stall-ms", STALL_MS),
+              ("data-start-ms", START_MS), ("data-example", example)],
+        options=[{"name": name, "label": labels[name], "hint": hint}
+                 for name, hint in PROJECT_HINTS.items()],
+        labels=labels, example=example, html=Markup(reply["html"]), buttons=buttons)
+
+
+def project(context: Context) -> str:
+    """``<!-- calculator:project -->``."""
+    return render_project_form(runtime_urls(context))

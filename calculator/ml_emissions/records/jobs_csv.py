@@ -5,14 +5,19 @@ else the engine's own."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Sequence
+
 from ..errors import one_of
 from ..job import PARAMETERS
 from ..project import PHASES, ProjectJob, RowProblem
+from ..reports import csv_text
 from .text import FileKindError, ImportOptions, ImportResult, rows_of
 
-__all__ = ["COLUMNS", "is_jobs_table", "read_jobs_table", "template"]
+__all__ = ["COLUMNS", "is_jobs_table", "read_jobs_table", "template", "write_jobs_table"]
 
-EXTRA_COLUMNS = ("phase", "label")
+EXTRA_COLUMNS = ("label", "phase", "state")
 COLUMNS = (*EXTRA_COLUMNS, *(name.replace("_", "-") for name in PARAMETERS))
 """Every column a table of jobs may have: the job's inputs, its phase and label."""
 
@@ -51,12 +56,13 @@ def read_jobs_table(text: str, options: ImportOptions) -> ImportResult:
         values = {name: cell for name, cell in zip(names, cells, strict=True) if cell}
         phase = values.pop("phase", "development")
         label = values.pop("label", "")
+        state = values.pop("state", "")
         params = {**options.defaults, **values}
         if not phase.strip():
             problems.append(RowProblem(line, label, "phase: empty; expected one of "
                                        + one_of(PHASES) + " or a label of your own"))
             continue
-        jobs.append(ProjectJob(params, phase, label, line))
+        jobs.append(ProjectJob(params, phase, label, line, state))
     return ImportResult("table of jobs", tuple(jobs), tuple(problems), (), lines)
 
 
@@ -66,3 +72,21 @@ def template() -> str:
             "search,development,A100 80GB SXM,8,,2400,FR,,40\n"
             "ablation,development,A100 80GB SXM,4,12,,FR,,6\n"
             "final model,final,H100 SXM,64,72,,,gcp:europe-west1,1\n")
+
+
+def write_jobs_table(jobs: Sequence[ProjectJob]) -> str:
+    """The jobs as a table of jobs (CSV), which :func:`read_jobs_table` reads back: the
+    columns any job uses, in the order of :data:`COLUMNS`. A label, phase or state that a
+    spreadsheet would run as a formula (``=...``) gets a leading apostrophe."""
+    used = {"label", "phase"} | {k for job in jobs for k in job.params}
+    if any(job.state for job in jobs):
+        used.add("state")
+    header = [name for name in COLUMNS if name in used]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for job in jobs:
+        values = {**job.params, "label": csv_text(job.label), "phase": csv_text(job.phase),
+                  "state": csv_text(job.state)}
+        writer.writerow([values.get(name, "") for name in header])
+    return buffer.getvalue()
