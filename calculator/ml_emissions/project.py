@@ -31,6 +31,9 @@ PHASES = ("development", "final", "fine-tuning")
 
 FINAL = "final"
 
+PROJECT_FILE_FORMAT = "ml-emissions-project/1"
+"""The ``format`` of a project's JSON report, by which it is read back as a project."""
+
 
 @dataclass(frozen=True)
 class RowProblem:
@@ -156,8 +159,10 @@ class ProjectEstimate:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: totals (overall, by phase, hardware and location, failed
-        jobs), each job's figures with the index of its configuration's estimate, each
-        such estimate in full (``profiles``), and the problems."""
+        jobs), each job's inputs (which :func:`ml_emissions.records.read_records` reads
+        back: the file opens again as a project) and figures with the index of its
+        configuration's estimate, each such estimate in full (``profiles``), and the
+        problems."""
         def total(t: Total) -> dict[str, Any]:
             return {"jobs": t.jobs, "device_hours": t.device_hours, "energy_kwh": t.energy_kwh,
                     "co2e_kg": t.co2e_kg, "co2e_low_kg": t.co2e_low_kg,
@@ -166,7 +171,8 @@ class ProjectEstimate:
         def job(j: JobFigures) -> dict[str, Any]:
             tracker = j.job.tracker
             return {"line": j.job.line, "label": j.job.label, "phase": j.job.phase,
-                    "state": j.job.state, "profile": j.profile, "hardware": j.hardware,
+                    "state": j.job.state, "inputs": dict(j.job.params),
+                    "profile": j.profile, "hardware": j.hardware,
                     "count": j.count, "location": j.location, "hours_per_run": j.hours_per_run,
                     "device_hours": j.device_hours, "energy_kwh": j.energy_kwh,
                     "co2e_kg": j.co2e_kg, "co2e_low_kg": j.co2e_low_kg,
@@ -174,6 +180,7 @@ class ProjectEstimate:
                     "tracker": None if tracker is None else asdict(tracker)}
 
         data: dict[str, Any] = fmt.clean({
+            "format": PROJECT_FILE_FORMAT,
             "basis": self.basis,
             "total": total(self.total),
             "final_share": self.final_share,

@@ -30,10 +30,10 @@ def project_html(project: ProjectEstimate) -> str:
     lines += [f"<p>{escape(line)}</p>" for line in headline(project)]
     lines.append("</div>")
     lines.append(_table("Totals", TOTAL_HEADER, total_rows(project)))
-    rows = job_rows(project)
-    shown = rows[:JOBS_SHOWN]
-    caption = (f"Jobs ({len(rows):,})" if len(rows) == len(shown)
-               else f"The first {len(shown):,} of {len(rows):,} jobs (the exports hold all)")
+    shown = job_rows(project, JOBS_SHOWN)
+    count = len(project.jobs)
+    caption = (f"Jobs ({count:,})" if count == len(shown)
+               else f"The first {len(shown):,} of {count:,} jobs (the exports hold all)")
     lines.append(_table(caption, JOB_HEADER, shown))
     for title, items in (("Not counted", project.problems),
                          ("Skipped: never ran", project.skipped)):

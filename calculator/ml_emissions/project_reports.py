@@ -44,14 +44,15 @@ def _tracker(item: JobFigures, project: ProjectEstimate) -> str:
     return f"{fmt.mass(figure.co2e_kg)} ({', '.join(theirs)}; here {ours})"
 
 
-def job_rows(project: ProjectEstimate) -> list[tuple[str, ...]]:
-    """One row of text per counted job, in the order of :data:`JOB_HEADER`."""
+def job_rows(project: ProjectEstimate, limit: int | None = None) -> list[tuple[str, ...]]:
+    """One row of text per counted job (the first ``limit`` ones), in the order of
+    :data:`JOB_HEADER`."""
     return [(str(item.job.line), item.job.label, item.job.phase, item.job.state or "-",
              f"{fmt.exact(item.count)} x {item.hardware}", item.location,
              fmt.number(item.device_hours), fmt.energy(item.energy_kwh), fmt.mass(item.co2e_kg),
              "-" if item.embodied_kg is None else fmt.mass(item.embodied_kg),
              _tracker(item, project) or "-")
-            for item in project.jobs]
+            for item in project.jobs[:limit]]
 
 
 def _total_row(name: str, total: Total) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -421,13 +421,18 @@ def _project_of(request: dict[str, Any]) -> tuple[str, ProjectEstimate, dict[str
         read = read_records(table, ImportOptions(), "jobs", catalog)
         jobs, problems = list(read.jobs), list(read.problems)
     if imported.strip():
+        if problems:  # a line the table would lose when rewritten with the new jobs
+            raise InputError("table", str(problems[0]), "jobs that can be read before a "
+                             "file is added to them: correct or remove that line")
         options = _project_options(request.get("options", {}))
         records = read_records(imported, options, request.get("kind", "auto"), catalog)
         report = {"summary": records.summary,
                   "problems": [str(p) for p in (*records.problems, *records.skipped)]}
-        table = write_jobs_table([*jobs, *records.jobs])
-        read = read_records(table, ImportOptions(), "jobs", catalog)
-        jobs, problems = list(read.jobs), list(read.problems)
+        jobs = [*jobs, *records.jobs]
+        table = write_jobs_table(jobs)
+        # each job numbered by its line of the new table (1 is the header), as a reading
+        # of the table numbers them, without reading it again
+        jobs = [replace(job, line=number) for number, job in enumerate(jobs, start=2)]
     return table, estimate_project(jobs, catalog, problems=problems), report
 
 

@@ -430,6 +430,7 @@ async function deliver(button, text, status, fallback) {
 const PROJECT_STORE = "mle-project"; // localStorage: the jobs and options, kept on reload
 const PROJECT_OPTIONS = ["location", "gpu-map", "partition-map", "cpu-watts-per-cpu", "final"];
 const PROJECT_DEBOUNCE_MS = 300;
+const PROJECT_LINK_CHARS = 8000; // the longest link browsers and servers all accept
 
 // One showing of the Project page: the jobs live in the textarea (a table of jobs) and in
 // localStorage; a file's text and the jobs travel to Python as JSON, and Python's escaped
@@ -490,6 +491,12 @@ class ProjectView {
   }
 
   restore() {
+    const linked = new URLSearchParams(location.search).get("jobs");
+    if (linked !== null) { // a link to a small project: its jobs, not the saved ones
+      this.table.value = linked;
+      this.dirty = true;
+      return;
+    }
     let saved = null;
     try {
       saved = JSON.parse(localStorage.getItem(PROJECT_STORE) ?? "null");
@@ -606,6 +613,17 @@ class ProjectView {
   }
 
   export(button) {
+    if (button.dataset.export === "link") {
+      const url = new URL(location.href);
+      url.search = new URLSearchParams({ jobs: this.table.value }).toString();
+      if (url.href.length > PROJECT_LINK_CHARS) {
+        this.exportStatus.textContent = "These jobs are too many for a link: download them " +
+          "instead (Download the jobs), and open the file here again.";
+        return;
+      }
+      deliver(button, url.href, this.exportStatus, this.exportText);
+      return;
+    }
     if (button.dataset.export === "jobs") {
       deliver(button, this.table.value, this.exportStatus, this.exportText);
       return;

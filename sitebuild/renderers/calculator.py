@@ -326,9 +326,11 @@ PROJECT_HINTS = {
 }
 
 # Project exports: (format, action, label); downloads: (file name, MIME type). "jobs" is
-# the table of jobs itself, which the page keeps and ml-emissions project reads.
+# the table of jobs itself, which the page keeps and ml-emissions project reads; "link"
+# the page's address with the jobs in it (a small project only).
 PROJECT_EXPORTS = (
     ("jobs", "download", "Download the jobs (CSV)"),
+    ("link", "copy", "Copy a link to these jobs"),
     ("latex", "copy", "Copy LaTeX + BibTeX"),
     ("markdown", "copy", "Copy Markdown"),
     ("model-card", "copy", "Copy model card"),

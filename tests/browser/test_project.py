@@ -99,3 +99,17 @@ def test_a_bad_file_is_one_message_and_the_jobs_stay(browser: Browser, site_url:
     expect(page.locator("#table")).to_have_value(before)
     expect_project(page, before)
     context.close()  # type: ignore[attr-defined]
+
+
+def test_a_small_project_fits_in_a_link(browser: Browser, site_url: str, guard: Guard) -> None:
+    page, context = open_project(browser, site_url, guard)
+    table = "label,phase,hardware,count,hours,zone\nrun,final,V100 SXM2 32GB,4,10,FR\n"
+    page.fill("#table", table)
+    expect_project(page, table)
+    page.click("button[data-export=link]")
+    link = page.evaluate("navigator.clipboard.readText()")
+    opened = open_page(context, guard, link)  # type: ignore[arg-type]
+    opened.wait_for_function(READY, timeout=120_000)
+    expect(opened.locator("#table")).to_have_value(table)
+    expect_project(opened, table)
+    context.close()  # type: ignore[attr-defined]

@@ -193,3 +193,16 @@ def test_python_api_from_typed_jobs() -> None:
     assert project.jobs[1].profile == 0  # the same configuration, scaled to its hours
     assert project.total.energy_kwh == pytest.approx(4 * 300 * 15 * pue / 1000)
     assert project.final_share == pytest.approx(5 / 15)
+
+
+def test_the_json_report_opens_again_as_the_same_project() -> None:
+    records = read_records(sacct(), SACCT_OPTIONS)
+    project = estimate_project(records.jobs)
+    report = render_project(project, "json")
+    again = read_records(report)
+    assert again.kind == "project file"
+    reopened = estimate_project(again.jobs)
+    assert reopened.total == project.total and reopened.by_phase == project.by_phase
+    assert [j.job.state for j in reopened.jobs] == [j.job.state for j in project.jobs]
+    with pytest.raises(FileKindError):
+        read_records('{"format": "something else"}')
