@@ -3,6 +3,7 @@ columns, rows or tables. :mod:`pipeline.validate` applies them once every table 
 passed its schema.
 
 * a device's power is empty exactly when its vendor publishes none (``unpublished``);
+* only a CPU has hardware threads (``threads``);
 * no name or alias of a device names another one (as the engine matches names);
 * a zone's country code is its id up to the first ``-``, and only the world average
   (``GLOBAL``, a life-cycle figure) has neither a code nor a direct figure;
@@ -34,6 +35,7 @@ __all__ = ["CONSTANT_BOUNDS", "PROJECT_SOURCE", "check_rules"]
 
 WORLD_ZONE = "GLOBAL"
 UNPUBLISHED = "unpublished"
+CPU = "cpu"
 EPOCH_TOLERANCE = 0.02
 """Relative difference from Epoch AI's figure above which a throughput row needs a note."""
 PROJECT_SOURCE = "ML Emissions Calculator, Methodology page"
@@ -92,6 +94,14 @@ def _power(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]
         elif not unpublished and not row["tdp_w"]:
             yield _problem(schema, line, row, "tdp_w", "is empty; a number is required "
                            "unless power_basis is unpublished")
+
+
+def _threads(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["hardware"]
+    for line, row in _rows(tables, "hardware"):
+        if row["threads"] and row["kind"] != CPU:
+            yield _problem(schema, line, row, "threads", f"{row['threads']} is given, but "
+                           f"the device is a {row['kind']}; threads are for CPUs only")
 
 
 def _aliases(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
@@ -263,8 +273,8 @@ def _facility_pue(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[P
                           f"the default {pue_id!r} of the {facility} facility is missing")
 
 
-RULES: tuple[Rule, ...] = (_power, _aliases, _zones, _region_pue, _throughput, _embodied,
-                           _compute_cases, _sources, _constants, _facility_pue)
+RULES: tuple[Rule, ...] = (_power, _threads, _aliases, _zones, _region_pue, _throughput,
+                           _embodied, _compute_cases, _sources, _constants, _facility_pue)
 
 
 def check_rules(schemas: dict[str, TableSchema], tables: Tables) -> list[Problem]:

@@ -299,6 +299,34 @@ def test_the_limits_on_inputs_are_above_every_compute_case(data_copy: Path) -> N
         "is above max_parameters (1e+12) of data/constants.csv"]
 
 
+# -- the hardware threads per socket of CPUs --------------------------------------------
+
+def test_only_a_cpu_has_threads(data_copy: Path) -> None:
+    path = data_copy / "hardware.csv"
+    line = _line(path, hardware_id="nvidia-h100-sxm5-80gb")
+    set_cell(path, line, "threads", "128")
+    assert validator.validate(data_copy) == [
+        f"data/hardware.csv, line {line} (hardware_id=nvidia-h100-sxm5-80gb), column threads: "
+        "128 is given, but the device is a gpu; threads are for CPUs only"]
+    cpu = _line(path, hardware_id="amd-epyc-7r13")
+    set_cell(path, line, "threads", "")
+    set_cell(path, cpu, "threads", "")  # a CPU may leave it empty, unless an instance uses it
+    assert all("column threads" not in e for e in validator.validate(data_copy))
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("0", "column threads: 0 is below the minimum 1"),
+    ("96.5", "column threads: '96.5' is not a whole number (digits only)"),
+])
+def test_a_broken_threads_cell_is_refused(data_copy: Path, value: str, message: str) -> None:
+    path = data_copy / "hardware.csv"
+    line = _line(path, hardware_id="amd-epyc-7r13")
+    set_cell(path, line, "threads", value)
+    errors = validator.validate(data_copy)
+    assert errors and errors[0] == (
+        f"data/hardware.csv, line {line} (hardware_id=amd-epyc-7r13), {message}"), errors
+
+
 # -- links from the data, even if the validator were bypassed ----------------------------
 
 def test_a_hostile_source_url_never_becomes_markup() -> None:
