@@ -12,6 +12,8 @@ passed its schema.
   note, and an FP32 (non-tensor) figure is never a structured-sparsity one;
 * a device's embodied emissions are either a published figure or a die area, as its
   method says;
+* an instance's host CPU is a CPU with its threads per socket (from which the engine
+  derives its power), and its accelerator is not a CPU;
 * a compute case gives its tokens or its FLOPs, and no more active parameters than
   parameters;
 * every row cites an https source, except this project's own assumptions, which cite
@@ -189,6 +191,26 @@ def _embodied(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Probl
                            "when method is die-area")
 
 
+def _instances(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["instances"]
+    devices = {row["hardware_id"]: row for _, row in _rows(tables, "hardware")}
+    for line, row in _rows(tables, "instances"):
+        accelerator = devices.get(row["accelerator_id"])
+        if accelerator is not None and accelerator["kind"] == CPU:
+            yield _problem(schema, line, row, "accelerator_id", f"{row['accelerator_id']!r} is "
+                           "a CPU; give the instance's accelerator, its CPU as cpu_id")
+        cpu = devices.get(row["cpu_id"]) if row["cpu_id"] else None
+        if cpu is None:
+            continue  # empty, or not a hardware_id (the foreign key says so)
+        if cpu["kind"] != CPU:
+            yield _problem(schema, line, row, "cpu_id", f"{row['cpu_id']!r} is a "
+                           f"{cpu['kind']}, not a CPU")
+        elif not cpu["threads"]:
+            yield _problem(schema, line, row, "cpu_id", f"{row['cpu_id']!r} has no threads in "
+                           "data/hardware.csv; give its threads per socket, from which the "
+                           "engine derives the instance's CPU power")
+
+
 def _compute_cases(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
     schema = schemas["compute_cases"]
     for line, row in _rows(tables, "compute_cases"):
@@ -274,7 +296,8 @@ def _facility_pue(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[P
 
 
 RULES: tuple[Rule, ...] = (_power, _threads, _aliases, _zones, _region_pue, _throughput,
-                           _embodied, _compute_cases, _sources, _constants, _facility_pue)
+                           _embodied, _instances, _compute_cases, _sources, _constants,
+                           _facility_pue)
 
 
 def check_rules(schemas: dict[str, TableSchema], tables: Tables) -> list[Problem]:
