@@ -3,6 +3,7 @@ columns, rows or tables. :mod:`pipeline.validate` applies them once every table 
 passed its schema.
 
 * a device's power is empty exactly when its vendor publishes none (``unpublished``);
+* only a CPU has hardware threads (``threads``);
 * no name or alias of a device names another one (as the engine matches names);
 * a zone's country code is its id up to the first ``-``, and only the world average
   (``GLOBAL``, a life-cycle figure) has neither a code nor a direct figure;
@@ -11,6 +12,8 @@ passed its schema.
   note, and an FP32 (non-tensor) figure is never a structured-sparsity one;
 * a device's embodied emissions are either a published figure or a die area, as its
   method says;
+* an instance's host CPU is a CPU with its threads per socket (from which the engine
+  derives its power), and its accelerator is not a CPU;
 * a compute case gives its tokens or its FLOPs, and no more active parameters than
   parameters;
 * every row cites an https source, except this project's own assumptions, which cite
@@ -34,6 +37,7 @@ __all__ = ["CONSTANT_BOUNDS", "PROJECT_SOURCE", "check_rules"]
 
 WORLD_ZONE = "GLOBAL"
 UNPUBLISHED = "unpublished"
+CPU = "cpu"
 EPOCH_TOLERANCE = 0.02
 """Relative difference from Epoch AI's figure above which a throughput row needs a note."""
 PROJECT_SOURCE = "ML Emissions Calculator, Methodology page"
@@ -92,6 +96,14 @@ def _power(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]
         elif not unpublished and not row["tdp_w"]:
             yield _problem(schema, line, row, "tdp_w", "is empty; a number is required "
                            "unless power_basis is unpublished")
+
+
+def _threads(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["hardware"]
+    for line, row in _rows(tables, "hardware"):
+        if row["threads"] and row["kind"] != CPU:
+            yield _problem(schema, line, row, "threads", f"{row['threads']} is given, but "
+                           f"the device is a {row['kind']}; threads are for CPUs only")
 
 
 def _aliases(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
@@ -179,6 +191,26 @@ def _embodied(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Probl
                            "when method is die-area")
 
 
+def _instances(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    schema = schemas["instances"]
+    devices = {row["hardware_id"]: row for _, row in _rows(tables, "hardware")}
+    for line, row in _rows(tables, "instances"):
+        accelerator = devices.get(row["accelerator_id"])
+        if accelerator is not None and accelerator["kind"] == CPU:
+            yield _problem(schema, line, row, "accelerator_id", f"{row['accelerator_id']!r} is "
+                           "a CPU; give the instance's accelerator, its CPU as cpu_id")
+        cpu = devices.get(row["cpu_id"]) if row["cpu_id"] else None
+        if cpu is None:
+            continue  # empty, or not a hardware_id (the foreign key says so)
+        if cpu["kind"] != CPU:
+            yield _problem(schema, line, row, "cpu_id", f"{row['cpu_id']!r} is a "
+                           f"{cpu['kind']}, not a CPU")
+        elif not cpu["threads"]:
+            yield _problem(schema, line, row, "cpu_id", f"{row['cpu_id']!r} has no threads in "
+                           "data/hardware.csv; give its threads per socket, from which the "
+                           "engine derives the instance's CPU power")
+
+
 def _compute_cases(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
     schema = schemas["compute_cases"]
     for line, row in _rows(tables, "compute_cases"):
@@ -263,8 +295,9 @@ def _facility_pue(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[P
                           f"the default {pue_id!r} of the {facility} facility is missing")
 
 
-RULES: tuple[Rule, ...] = (_power, _aliases, _zones, _region_pue, _throughput, _embodied,
-                           _compute_cases, _sources, _constants, _facility_pue)
+RULES: tuple[Rule, ...] = (_power, _threads, _aliases, _zones, _region_pue, _throughput,
+                           _embodied, _instances, _compute_cases, _sources, _constants,
+                           _facility_pue)
 
 
 def check_rules(schemas: dict[str, TableSchema], tables: Tables) -> list[Problem]:

@@ -299,6 +299,85 @@ def test_the_limits_on_inputs_are_above_every_compute_case(data_copy: Path) -> N
         "is above max_parameters (1e+12) of data/constants.csv"]
 
 
+# -- the hardware threads per socket of CPUs --------------------------------------------
+
+def test_only_a_cpu_has_threads(data_copy: Path) -> None:
+    path = data_copy / "hardware.csv"
+    line = _line(path, hardware_id="nvidia-h100-sxm5-80gb")
+    set_cell(path, line, "threads", "128")
+    assert validator.validate(data_copy) == [
+        f"data/hardware.csv, line {line} (hardware_id=nvidia-h100-sxm5-80gb), column threads: "
+        "128 is given, but the device is a gpu; threads are for CPUs only"]
+    cpu = _line(path, hardware_id="amd-epyc-7r13")
+    set_cell(path, line, "threads", "")
+    set_cell(path, cpu, "threads", "")  # a CPU may leave it empty, unless an instance uses it
+    assert all("column threads" not in e for e in validator.validate(data_copy))
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("0", "column threads: 0 is below the minimum 1"),
+    ("96.5", "column threads: '96.5' is not a whole number (digits only)"),
+])
+def test_a_broken_threads_cell_is_refused(data_copy: Path, value: str, message: str) -> None:
+    path = data_copy / "hardware.csv"
+    line = _line(path, hardware_id="amd-epyc-7r13")
+    set_cell(path, line, "threads", value)
+    errors = validator.validate(data_copy)
+    assert errors and errors[0] == (
+        f"data/hardware.csv, line {line} (hardware_id=amd-epyc-7r13), {message}"), errors
+
+
+# -- the cloud instances: their accelerator and host CPU --------------------------------
+
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("cpu_id", "nvidia-t4", "column cpu_id: 'nvidia-t4' is a gpu, not a CPU"),
+    ("cpu_id", "intel-xeon-platinum-8160", "column cpu_id: 'intel-xeon-platinum-8160' has no "
+     "threads in data/hardware.csv; give its threads per socket, from which the engine derives "
+     "the instance's CPU power"),
+    ("cpu_id", "intel-xeon-8259", "column cpu_id: 'intel-xeon-8259' is not a hardware_id of "
+     "data/hardware.csv"),
+    ("accelerator_id", "intel-xeon-platinum-8259cl", "column accelerator_id: "
+     "'intel-xeon-platinum-8259cl' is a CPU; give the instance's accelerator, its CPU as cpu_id"),
+    ("provider", "digitalocean", "column provider: 'digitalocean' is not a provider_id of "
+     "data/providers.csv"),
+    ("accelerator_count", "0", "column accelerator_count: 0 is below the minimum 1"),
+    ("vcpus", "4.5", "column vcpus: '4.5' is not a whole number (digits only)"),
+])
+def test_a_broken_instance_row_is_refused(data_copy: Path, column: str, value: str,
+                                          message: str) -> None:
+    path = data_copy / "instances.csv"
+    line = _line(path, provider="aws", instance_type="g4dn.xlarge")
+    set_cell(path, line, column, value)
+    errors = validator.validate(data_copy)
+    key = "provider=digitalocean" if value == "digitalocean" else "provider=aws"
+    assert errors and errors[0] == (
+        f"data/instances.csv, line {line} ({key},instance_type=g4dn.xlarge), {message}"), errors
+
+
+def test_an_instance_is_unique_per_provider_and_a_host_cpu_needs_its_threads(
+        data_copy: Path) -> None:
+    path = data_copy / "instances.csv"
+    line = _line(path, provider="aws", instance_type="g4dn.2xlarge")
+    set_cell(path, line, "instance_type", "G4dn.xlarge")  # case is ignored
+    errors = validator.validate(data_copy)
+    assert errors and errors[0].startswith(f"data/instances.csv, line {line} ") and (
+        "column provider,instance_type: duplicate id 'aws:G4dn.xlarge'" in errors[0]), errors
+    set_cell(path, line, "instance_type", "g4dn.2xlarge")
+    set_cell(path, line, "cpu_id", "")  # a host CPU is optional
+    assert validator.validate(data_copy) == []
+    hardware = data_copy / "hardware.csv"
+    set_cell(hardware, _line(hardware, hardware_id="intel-xeon-platinum-8259cl"), "threads", "")
+    assert {e.split(", column")[0] for e in validator.validate(data_copy)} == {
+        f"data/instances.csv, line {n} (provider=aws,instance_type={t})"
+        for n, t in _instance_lines(path, "intel-xeon-platinum-8259cl")}
+
+
+def _instance_lines(path: Path, cpu_id: str) -> list[tuple[int, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [(i, row["instance_type"]) for i, row in enumerate(csv.DictReader(handle), start=2)
+                if row["cpu_id"] == cpu_id]
+
+
 # -- links from the data, even if the validator were bypassed ----------------------------
 
 def test_a_hostile_source_url_never_becomes_markup() -> None:
