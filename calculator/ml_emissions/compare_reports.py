@@ -16,9 +16,8 @@ from . import formatting as fmt
 from ._version import __version__
 from .citation import TOOL_NAME
 from .compare import ScenarioComparison
-from .errors import InputError, one_of
 from .location import basis_words
-from .reports import csv_text, markdown_escape
+from .reports import csv_text, markdown_escape, pick_format
 
 __all__ = ["COMPARISON_FORMATS", "COMPARISON_HEADER", "comparison_notes", "comparison_rows",
            "render_comparison"]
@@ -111,7 +110,4 @@ COMPARISON_FORMATS: dict[str, Callable[[ScenarioComparison], str]] = {
 
 def render_comparison(comp: ScenarioComparison, format_name: str = "text") -> str:
     """Render ``comp`` in one of :data:`COMPARISON_FORMATS`."""
-    report = COMPARISON_FORMATS.get(format_name) if isinstance(format_name, str) else None
-    if report is None:
-        raise InputError("format", format_name, "one of " + one_of(list(COMPARISON_FORMATS)))
-    return report(comp)
+    return pick_format(COMPARISON_FORMATS, format_name)(comp)

@@ -14,11 +14,10 @@ from collections.abc import Callable
 from . import formatting as fmt
 from ._version import __version__
 from .citation import PAPER_BIBTEX, PAPER_KEY, TOOL_KEY, TOOL_NAME, tool_bibtex
-from .errors import InputError, one_of
 from .location import basis_words
 from .project import JobFigures, ProjectEstimate, Total
 from .references import latex_escape
-from .reports import csv_text, markdown_escape
+from .reports import csv_text, markdown_escape, pick_format
 
 __all__ = ["JOB_HEADER", "PROJECT_FORMATS", "TOTAL_HEADER", "headline", "job_rows",
            "render_project", "total_rows"]
@@ -217,7 +216,4 @@ PROJECT_FORMATS: dict[str, Callable[[ProjectEstimate], str]] = {
 
 def render_project(project: ProjectEstimate, format_name: str = "text") -> str:
     """Render ``project`` in one of :data:`PROJECT_FORMATS`."""
-    report = PROJECT_FORMATS.get(format_name) if isinstance(format_name, str) else None
-    if report is None:
-        raise InputError("format", format_name, "one of " + one_of(list(PROJECT_FORMATS)))
-    return report(project)
+    return pick_format(PROJECT_FORMATS, format_name)(project)

@@ -11,8 +11,8 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from . import formatting as fmt
 from ._version import __version__
@@ -26,7 +26,9 @@ from .location import basis_words
 from .references import latex_escape, references, short_label
 
 __all__ = ["FORMATS", "csv_text", "describe", "describe_comparison", "fitting_equivalents",
-           "markdown_escape", "provider_figure_text", "render"]
+           "markdown_escape", "pick_format", "provider_figure_text", "render"]
+
+T = TypeVar("T")
 
 # An equivalent "fits" when it reads as a count a person can picture: from 1 to under
 # 10,000 of its unit; the page shows at most this many, those nearest to ~30 units.
@@ -517,11 +519,18 @@ FORMATS: dict[str, Callable[[Estimate], str]] = {
 """Report formats by name (the values of ``--format``)."""
 
 
+def pick_format(formats: Mapping[str, Callable[[T], str]], format_name: object
+                ) -> Callable[[T], str]:
+    """The report of ``formats`` called ``format_name``; an :class:`InputError` (field
+    ``format``) names the formats for any other name."""
+    report = formats.get(format_name) if isinstance(format_name, str) else None
+    if report is None:
+        raise InputError("format", format_name, "one of " + one_of(list(formats)))
+    return report
+
+
 def render(est: Estimate, format_name: str = "text") -> str:
     """Render ``est`` in one of :data:`FORMATS`; an :class:`InputError` (field
     ``format``) names the formats for any other name."""
-    report = FORMATS.get(format_name) if isinstance(format_name, str) else None
-    if report is None:
-        raise InputError("format", format_name, "one of " + one_of(list(FORMATS)))
-    return report(est)
+    return pick_format(FORMATS, format_name)(est)
 
