@@ -44,6 +44,7 @@ CATALOG_TABLES: dict[str, tuple[str, type]] = {
     "constants": ("constants", engine.Constant),
     "throughput": ("throughput", engine.Throughput),
     "embodied": ("embodied", engine.EmbodiedFigure),
+    "instances": ("instances", engine.Instance),
 }
 PROVIDER_FIGURES = "intensity_history"  # the providers' own figures per region and year
 SOURCE_COLUMNS = ("source", "provider_source")  # stored as indices into the sources

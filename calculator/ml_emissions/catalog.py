@@ -27,6 +27,7 @@ __all__ = [
     "EmbodiedFigure",
     "Equivalent",
     "Hardware",
+    "Instance",
     "Provider",
     "PueDefault",
     "Region",
@@ -95,8 +96,32 @@ class Hardware:
     power_basis: str
     memory_gb: float | None
     release_year: int
+    threads: int | None  # hardware threads per socket, for CPUs
     note: str
     source: Source
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A cloud instance type (or TPU slice): ``accelerator_count`` devices of
+    ``accelerator_id``, ``vcpus`` host vCPUs of ``cpu_id`` (None where the provider
+    names no model) and ``memory_gb`` of host memory [GB, as the provider states it]."""
+
+    provider: str
+    instance_type: str
+    family: str
+    accelerator_id: str
+    accelerator_count: int
+    vcpus: int | None
+    memory_gb: float | None
+    cpu_id: str | None
+    note: str
+    source: Source
+
+    @property
+    def key(self) -> str:
+        """``"aws:p4d.24xlarge"``."""
+        return f"{self.provider}:{self.instance_type}"
 
 
 @dataclass(frozen=True)
@@ -287,6 +312,7 @@ class Catalog:
         constants: tuple[Constant, ...],
         throughput: tuple[Throughput, ...] = (),
         embodied: tuple[EmbodiedFigure, ...] = (),
+        instances: tuple[Instance, ...] = (),
     ) -> None:
         self.version = version
         self.hardware = hardware
@@ -302,6 +328,9 @@ class Catalog:
         for peak in throughput:
             self._peaks.setdefault(peak.hardware_id, {})[peak.precision] = peak
         self._embodied_by_id = {figure.hardware_id: figure for figure in embodied}
+        self.instances = instances
+        self._instance_by_key = {normalize_name(i.key): i for i in instances}
+        self._hardware_by_id = {device.hardware_id: device for device in hardware}
         self._vendors = sorted({normalize_name(d.vendor) for d in hardware}, key=len,
                                reverse=True)
         self._hardware_by_key: dict[str, Hardware] = {}
@@ -350,6 +379,7 @@ class Catalog:
             constants=tuple(Constant(**with_source(r)) for r in rows("constants")),
             throughput=tuple(Throughput(**with_source(r)) for r in rows("throughput")),
             embodied=tuple(EmbodiedFigure(**with_source(r)) for r in rows("embodied")),
+            instances=tuple(Instance(**with_source(r)) for r in rows("instances")),
         )
 
     # -- look-ups ----------------------------------------------------------------
@@ -374,6 +404,22 @@ class Catalog:
                 hint="run 'ml-emissions hardware' for the list",
             )
         return device
+
+    def device(self, hardware_id: str) -> Hardware:
+        """The device with this exact id (for ids taken from the catalog itself)."""
+        return self._hardware_by_id[hardware_id]
+
+    def find_instance(self, key: str, field: str = "instance") -> Instance:
+        """The instance type ``"provider:type"`` (``aws:p4d.24xlarge``; case, spaces and
+        punctuation ignored). Raises :class:`UnknownNameError` with close names."""
+        instance = self._instance_by_key.get(normalize_name(key))
+        if instance is None:
+            names = {normalize_name(i.key): i.key for i in self.instances}
+            raise UnknownNameError(
+                field, key, "a cloud instance type written PROVIDER:TYPE, such as "
+                "'aws:p4d.24xlarge' or 'gcp:a3-highgpu-8g'", _suggest(key, names),
+                hint="run 'ml-emissions instances' for the list")
+        return instance
 
     def find_zone(self, name: str, field: str = "zone") -> Zone:
         """Return the grid zone with id ``name`` (``FR``, ``us-cal-ciso``), the

@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from . import formatting as fmt
 from ._version import __version__
-from .catalog import Catalog, Hardware, Region, Zone, load_catalog, normalize_name
+from .catalog import Catalog, Hardware, Instance, Region, Zone, load_catalog, normalize_name
 from .citation import PAPER_BIBTEX, tool_bibtex
 from .compare import COMPARE_KEYS, SCENARIO_FIELDS, compare, compare_params_from_query
 from .compare_reports import COMPARISON_FORMATS, render_comparison
@@ -53,7 +53,9 @@ class _Parser(argparse.ArgumentParser):
 _FLAG_HELP = {
     "hardware": "device name or alias from the catalog, e.g. 'A100 80GB SXM'",
     "watts": "custom rated power per device [W], instead of --hardware",
-    "count": "number of devices (default 1)",
+    "instance": "cloud instance type PROVIDER:TYPE, e.g. aws:p4d.24xlarge: its accelerator, "
+                "count, host CPU share and memory, each unless given",
+    "count": "number of devices (default 1, or the instance's)",
     "hours": "wall-clock duration of one run: hours, or a number and a unit (90 min, 36 h, "
              "14 d, 2 w)",
     "device_hours": "device-hours of one run (all devices together), instead of --hours",
@@ -74,8 +76,9 @@ _FLAG_HELP = {
     "utilization": "fraction of rated power drawn, in (0, 1] (default: default_utilization "
                    "of data/constants.csv, the rated power)",
     "measured_watts": "measured average power per device [W], instead of --utilization",
-    "cpu_watts": "host CPU power for the whole job [W] (default 0)",
-    "memory_gb": "host memory for the whole job [GB] (default 0)",
+    "cpu_watts": "host CPU power for the whole job [W] (default 0, or the instance's vCPUs' "
+                 "share of its CPU)",
+    "memory_gb": "host memory for the whole job [GB] (default 0, or the instance's)",
     "pue": "power usage effectiveness (default: the facility's, see --facility)",
     "facility": "cloud, data-centre, hpc or workstation (default: cloud for a --region; "
                 "else workstation for a desktop GPU or SoC, data-centre otherwise)",
@@ -257,6 +260,21 @@ def _cmd_regions(args: argparse.Namespace, catalog: Catalog) -> str:
     return _listing(rows, args.json, "region", provider)
 
 
+def _instance_row(instance: Instance, catalog: Catalog) -> dict[str, object]:
+    cpu = catalog.device(instance.cpu_id).name if instance.cpu_id else None
+    return {"instance": instance.key, "family": instance.family,
+            "accelerators": f"{instance.accelerator_count} x "
+                            f"{catalog.device(instance.accelerator_id).name}",
+            "vcpus": instance.vcpus, "memory_gb": instance.memory_gb, "cpu": cpu,
+            "source": instance.source.citation}
+
+
+def _cmd_instances(args: argparse.Namespace, catalog: Catalog) -> str:
+    rows = [_instance_row(i, catalog) for i in catalog.instances
+            if _matches(args.query, i.key, i.family, i.accelerator_id)]
+    return _listing(rows, args.json, "instance", args.query)
+
+
 def _zone_row(zone: Zone) -> dict[str, object]:
     return {"zone": zone.zone_id, "name": zone.zone_name, "country": zone.country,
             "lifecycle_g_per_kwh": fmt.number(zone.intensity_lifecycle_g_per_kwh),
@@ -326,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, arg, help_text in (
         ("hardware", "query", "list the devices of the catalog (filter by QUERY)"),
         ("regions", "provider", "list the cloud regions (of one PROVIDER)"),
+        ("instances", "query", "list the cloud instance types (filter by QUERY)"),
         ("zones", "query", "list the grid zones (filter by QUERY)"),
     ):
         sub = commands.add_parser(name, help=help_text)
@@ -397,6 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "project": _cmd_project,
             "hardware": lambda a: _cmd_hardware(a, load_catalog()),
             "regions": lambda a: _cmd_regions(a, load_catalog()),
+            "instances": lambda a: _cmd_instances(a, load_catalog()),
             "zones": lambda a: _cmd_zones(a, load_catalog()),
             "cite": _cmd_cite,
         }

@@ -156,8 +156,8 @@ def _same_work(shared: dict[str, str], combos: list[dict[str, str]], catalog: Ca
                              "hardware by its peak throughput")
         device = catalog.find_hardware(reference.hardware)
         reference_peak = peak_throughput(catalog, device, combos[0].get("precision"))
-    assert reference.hours_per_run is not None
-    per_run = reference.hours_per_run * reference.count
+    resolved = estimate(reference, catalog).inputs  # the count of an instance too
+    per_run = resolved.hours_per_run * resolved.count
     for combo in combos:
         params = {k: v for k, v in {**shared, **combo}.items()
                   if k not in (*_TIME_FIELDS, "precision")}
@@ -167,8 +167,8 @@ def _same_work(shared: dict[str, str], combos: list[dict[str, str]], catalog: Ca
             peak = peak_throughput(catalog, catalog.find_hardware(name),
                                    combo.get("precision"))
             ratio = reference_peak.dense_tflops / peak.dense_tflops
-        count = combo.get("count", shared.get("count", "1"))
-        if ratio == 1.0 and count == first.get("count", "1"):
+        count = combo.get("count", shared.get("count", ""))
+        if ratio == 1.0 and count == first.get("count", ""):
             params[time_field] = shared[time_field]  # the work as given
         elif time_field == "total-device-hours":
             params[time_field] = repr(per_run * reference.runs * ratio)

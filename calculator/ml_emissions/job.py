@@ -193,8 +193,13 @@ class Job:
         Catalog name or alias of the device (case-insensitive), e.g. ``"A100 80GB SXM"``.
     watts
         Custom rated power per device instead of ``hardware``. [W]
+    instance
+        Cloud instance type ``"provider:type"`` (``"aws:p4d.24xlarge"``): its
+        accelerator, their count, its host vCPUs' share of the host CPU's power and its
+        host memory, each unless given here (``hardware``, ``count``, ``cpu_watts``,
+        ``memory_gb``).
     count
-        Number of devices working in parallel. [-]
+        Number of devices working in parallel; default 1, or the instance's. [-]
     hours
         Wall-clock duration of one run. [h]
     device_hours
@@ -229,9 +234,10 @@ class Job:
     measured_watts
         Measured average power per device, instead of ``utilization``. [W]
     cpu_watts
-        Power of the host CPUs, for the whole job (not per device). [W]
+        Power of the host CPUs, for the whole job (not per device); default 0, or the
+        instance's vCPUs' share. [W]
     memory_gb
-        Host memory allocated, for the whole job. [GB]
+        Host memory allocated, for the whole job; default 0, or the instance's. [GB]
     pue
         Power usage effectiveness of the facility; default: the facility's (see
         ``facility``). [-]
@@ -287,7 +293,8 @@ class Job:
 
     hardware: str | None = None
     watts: float | None = None
-    count: int = 1
+    instance: str | None = None
+    count: int | None = None
     hours: float | None = None
     device_hours: float | None = None
     total_device_hours: float | None = None
@@ -299,8 +306,8 @@ class Job:
     mfu: float | None = None
     utilization: float | None = None
     measured_watts: float | None = None
-    cpu_watts: float = 0.0
-    memory_gb: float = 0.0
+    cpu_watts: float | None = None
+    memory_gb: float | None = None
     pue: float | None = None
     facility: str | None = None
     region: str | None = None
@@ -318,14 +325,14 @@ class Job:
 
     def __post_init__(self) -> None:
         errors = ErrorCollector()
-        for name in ("hardware", "region", "zone"):
+        for name in ("hardware", "instance", "region", "zone"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 with errors.check():
                     raise InputError(name, value, "a non-empty name")
         with errors.check():
             _exactly_one({"hardware": self.hardware, "watts": self.watts},
-                         required=self.measured_watts is None)
+                         required=self.measured_watts is None and self.instance is None)
         with errors.check():
             _exactly_one({name: getattr(self, name) for name in WORK_FIELDS})
         for error in self._compute_rules():
@@ -375,7 +382,8 @@ class Job:
             with errors.check():
                 set_(self, name, check(name, getattr(self, name), **limits))
 
-        normalize("count", _check_integer, maximum=_MAX_COUNT)
+        if self.count is not None:
+            normalize("count", _check_integer, maximum=_MAX_COUNT)
         normalize("runs", _check_integer, maximum=_MAX_RUNS)
         optional_positive = {
             "watts": _MAX_WATTS,
@@ -401,8 +409,11 @@ class Job:
             if getattr(self, name) is not None:
                 normalize(name, check_number, minimum=0, maximum=_MAX_EMBODIED_KG,
                           allow_zero=True)
-        normalize("cpu_watts", check_number, minimum=0, maximum=_MAX_WATTS, allow_zero=True)
-        normalize("memory_gb", check_number, minimum=0, maximum=_MAX_MEMORY_GB,
+        if self.cpu_watts is not None:
+            normalize("cpu_watts", check_number, minimum=0, maximum=_MAX_WATTS,
+                      allow_zero=True)
+        if self.memory_gb is not None:
+            normalize("memory_gb", check_number, minimum=0, maximum=_MAX_MEMORY_GB,
                   allow_zero=True)
         # the lower bounds only: the upper ones are the catalog's (max_pue and
         # max_intensity_g_per_kwh of data/constants.csv), which resolve() checks
@@ -468,14 +479,23 @@ class Job:
 
     @property
     def hours_per_run(self) -> float | None:
-        """Wall-clock hours of one run; None when the work is given as compute (the
-        hours then depend on the device: see :mod:`.compute`). [h]"""
+        """Wall-clock hours of one run; None when they depend on the catalog: the work
+        given as compute (see :mod:`.compute`), or device-hours on an instance whose
+        device count is the catalog's. [h]"""
+        if self.hours is not None:
+            return self.hours
+        if self.count is None and self.instance is not None:
+            return None
+        return self.hours_for(self.count or 1)
+
+    def hours_for(self, count: int) -> float | None:
+        """Wall-clock hours of one run on ``count`` devices; None for compute. [h]"""
         if self.hours is not None:
             return self.hours
         if self.device_hours is not None:
-            return self.device_hours / self.count
+            return self.device_hours / count
         if self.total_device_hours is not None:
-            return self.total_device_hours / (self.count * self.runs)
+            return self.total_device_hours / (count * self.runs)
         return None
 
     def run_multiplier(self, hours_per_run: float) -> float:
@@ -547,6 +567,7 @@ class Job:
 PARAMETERS: dict[str, type] = {
     "hardware": str,
     "watts": float,
+    "instance": str,
     "count": int,
     "hours": float,
     "device_hours": float,

@@ -88,6 +88,8 @@ def _used_sources(est: Estimate) -> list[Source]:
     used = []
     if not inputs.device_watts_measured and inputs.rated_watts_basis != "custom":
         used.append(inputs.rated_watts_source)
+    if inputs.instance is not None:
+        used.append(inputs.instance.source)
     plan = inputs.compute
     if plan is not None:
         if plan.rule != "given":

@@ -178,6 +178,31 @@ def _embodied_basis(est: Estimate) -> str:
     return f"{basis}; {fmt.exact(emb.lifetime_years)}-year life at {_share(emb.use_rate)} use"
 
 
+_FROM_INSTANCE_WORDS = {"hardware": "the accelerator", "count": "their count",
+                        "cpu_watts": "the host CPU share", "memory_gb": "the host memory"}
+
+
+def _instance(est: Estimate) -> str:
+    """The cloud instance and what it gave the estimate; empty without one."""
+    inp = est.inputs
+    if inp.instance is None:
+        return ""
+    gave = [_FROM_INSTANCE_WORDS[name] for name in inp.from_instance]
+    host = []
+    if "cpu_watts" in inp.from_instance:
+        host.append(f"{fmt.number(inp.cpu_watts)} W host CPU share of "
+                    f"{fmt.exact(inp.instance.vcpus or 0)} vCPUs")
+    if "memory_gb" in inp.from_instance:
+        host.append(f"{fmt.exact(inp.memory_gb)} GB host memory")
+    if "cpu_watts" not in inp.from_instance and est.job.cpu_watts is None:
+        host.append("its host CPU's power is not in the catalog, so none is counted: give "
+                    "the host CPU power")
+    detail = f"; {', '.join(host)}" if host else ""
+    listed = gave[0] if len(gave) == 1 else ", ".join(gave[:-1]) + " and " + gave[-1]
+    what = f"gave {listed}" if gave else "every input given"
+    return f"{inp.instance.key} ({what}{detail})"
+
+
 def describe(est: Estimate) -> dict[str, str]:
     """Short phrases describing the estimate's inputs and results, shared by every format."""
     inp = est.inputs
@@ -187,6 +212,7 @@ def describe(est: Estimate) -> dict[str, str]:
     reason = "given" if facility.reason == "given" else facility.reason
     return {
         "hardware": f"{fmt.exact(inp.count)} x {inp.hardware_name}",
+        "instance": _instance(est),
         "power": _power(est),
         "duration": _duration(est),
         "duration_detail": _duration_detail(est),
@@ -280,6 +306,7 @@ def _text(est: Estimate) -> str:
     lines = [
         f"{TOOL_NAME} {__version__}: estimate",
         f"  Hardware      {d['hardware']} ({d['power']})",
+        *([f"  Instance      {d['instance']}"] if d["instance"] else []),
         f"  Duration      {d['duration']} ({d['duration_detail']})",
     ]
     if d["work"]:
@@ -345,6 +372,11 @@ def _paragraph(est: Estimate, escape: Callable[[str], str], cite: Callable[[Sour
         host.append(f"{fmt.exact(inp.memory_gb)} GB of host memory "
                     f"({fmt.number(inp.memory_watts)} W{cite(inp.memory_w_per_gb_source)})")
     with_host = f", with {' and '.join(host)}," if host else ""
+    if inp.instance is not None:
+        with_host = (f" on {escape(inp.instance.key)} instances{cite(inp.instance.source)}"
+                     f"{with_host}")
+        if not with_host.endswith(","):
+            with_host += ","
     total = "" if inp.duration_given == "total_device_hours" else f", {d['device_hours']} in total"
     if inp.compute is not None:
         total = f", {d['device_hours']} in total"

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .catalog import USER_SOURCE, Catalog, Hardware, Region, Source
+from .catalog import USER_SOURCE, Catalog, Hardware, Instance, Region, Source
 from .compute import ComputePlan, plan_compute
 from .errors import ErrorCollector, InputError, UnpublishedPowerError, each_error
 from .facility import Facility, resolve_facility
@@ -55,6 +55,10 @@ class ResolvedInputs:
     memory_w_per_gb_source: Source
     facility: Facility
     location: Location
+    # the cloud instance the job ran on, and which inputs it gave (of "hardware",
+    # "count", "cpu_watts", "memory_gb"; the others were given)
+    instance: Instance | None = None
+    from_instance: tuple[str, ...] = ()
 
     @property
     def pue(self) -> float:
@@ -151,30 +155,41 @@ def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
     with errors.check():
         _check_limits(job, catalog)
     device: Hardware | None = None
+    instance: Instance | None = None
+    with errors.check():
+        if job.instance is not None:
+            instance = catalog.find_instance(job.instance)
     with errors.check():
         if job.hardware is not None:
             device = catalog.find_hardware(job.hardware)
+        elif instance is not None and job.watts is None:
+            device = catalog.device(instance.accelerator_id)
     location: Location | None = None
     region: Region | None = None
     with errors.check():
         location, region = resolve_location(catalog, job)
     power: tuple[float, float | None] | None = None
-    if "hardware" not in errors.fields():
+    if not {"hardware", "instance"} & errors.fields():
         with errors.check():
             power = _device_power(catalog, job, device)
         with errors.check():
             _check_wall_power(job, device)
+    count = job.count if job.count is not None else (
+        instance.accelerator_count if instance is not None else 1)
     compute: ComputePlan | None = None
-    hours = job.hours_per_run
-    if hours is None and "hardware" not in errors.fields():
+    hours = job.hours_for(count)
+    if hours is None and not {"hardware", "instance"} & errors.fields():
         with errors.check():
             compute = _plan(catalog, job, device)
-            hours = compute.device_hours / job.count
+            hours = compute.device_hours / count
+    if hours is not None and job.hours_per_run is None:
+        with errors.check():
             job.check_cycle(hours)
     errors.raise_any()
     assert location is not None and power is not None and hours is not None
     device_watts, utilization = power
     memory_constant = catalog.constant("memory_power_w_per_gb")
+    cpu_watts, memory_gb, given = _host(catalog, job, instance)
     return ResolvedInputs(
         hardware_name=device.name if device else "custom device",
         hardware_id=device.hardware_id if device else None,
@@ -185,18 +200,39 @@ def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
         utilization=utilization,
         device_watts=device_watts,
         device_watts_measured=job.measured_watts is not None,
-        count=job.count,
+        count=count,
         hours_per_run=hours,
         runs=job.run_multiplier(hours),
         duration_given=job.work_given,
         compute=compute,
-        cpu_watts=job.cpu_watts,
-        memory_gb=job.memory_gb,
-        memory_watts=job.memory_gb * memory_constant.value,
+        cpu_watts=cpu_watts,
+        memory_gb=memory_gb,
+        memory_watts=memory_gb * memory_constant.value,
         memory_w_per_gb_source=memory_constant.source,
         facility=resolve_facility(catalog, job.facility, job.pue, device, region),
         location=location,
+        instance=instance,
+        from_instance=() if instance is None else tuple(
+            name for name in ("hardware", "count", *given) if getattr(job, name) is None),
     )
+
+
+def _host(catalog: Catalog, job: Job, instance: Instance | None
+          ) -> tuple[float, float, tuple[str, ...]]:
+    """``(host CPU power [W], host memory [GB], the ones the instance gave)``: the
+    job's, else the instance's (its vCPUs' share of its host CPU's rated power,
+    ``vcpus / threads x tdp_w``, where the catalog knows the CPU and its power), else 0."""
+    gave: list[str] = []
+    cpu_watts, memory_gb = job.cpu_watts, job.memory_gb
+    if instance is not None and cpu_watts is None and instance.cpu_id and instance.vcpus:
+        cpu = catalog.device(instance.cpu_id)
+        if cpu.tdp_w is not None and cpu.threads:
+            cpu_watts = instance.vcpus / cpu.threads * cpu.tdp_w
+            gave.append("cpu_watts")
+    if instance is not None and memory_gb is None and instance.memory_gb:
+        memory_gb = instance.memory_gb
+        gave.append("memory_gb")
+    return cpu_watts or 0.0, memory_gb or 0.0, tuple(gave)
 
 
 def _plan(catalog: Catalog, job: Job, device: Hardware | None) -> ComputePlan:
@@ -211,7 +247,8 @@ def _plan(catalog: Catalog, job: Job, device: Hardware | None) -> ComputePlan:
                         precision=job.precision, mfu=job.mfu)
 
 
-_NAME_LOOKUPS = {"hardware": "find_hardware", "region": "find_region", "zone": "find_zone"}
+_NAME_LOOKUPS = {"hardware": "find_hardware", "instance": "find_instance",
+                 "region": "find_region", "zone": "find_zone"}
 
 
 def job_from_params(params: Mapping[str, str], catalog: Catalog) -> Job:

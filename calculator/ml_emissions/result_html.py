@@ -106,6 +106,7 @@ def _inputs(est: Estimate, d: dict[str, str]) -> str:
         pue_text += f"; {facility.pue_note}"
     rows = [
         ("Hardware", f"{d['hardware']} ({d['power']})", inp.rated_watts_source),
+        *([("Instance", d["instance"], inp.instance.source)] if inp.instance else []),
         ("Duration", f"{d['duration']} ({d['duration_detail']})", None),
     ]
     plan = inp.compute

@@ -73,6 +73,7 @@ DEFAULT_PARAMS: dict[str, str] = {
 FIELD_LABELS: dict[str, str] = {
     "hardware": "Hardware",
     "watts": "Power per device (W)",
+    "instance": "Cloud instance (optional)",
     "count": "Number of devices",
     "hours": "Hours per run",
     "device-hours": "Device-hours per run",
@@ -332,6 +333,8 @@ def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
         if isinstance(field.default, int | float) and not isinstance(field.default, bool)
     }
     placeholders["utilization"] = fmt.exact(catalog.constant("default_utilization").value)
+    # what an empty field means without an instance (with one: the instance's)
+    placeholders.update({"count": "1", "cpu-watts": "0", "memory-gb": "0", "instance": ""})
     for name, constant in (("mfu", "default_mfu"), ("lifetime-years", "embodied_lifetime_years"),
                            ("use-rate", "embodied_use_rate")):
         placeholders[name] = fmt.exact(catalog.constant(constant).value)

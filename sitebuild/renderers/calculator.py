@@ -58,7 +58,7 @@ COMPANIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 # The form's sections: a title and its items, each a radio group ("mode:NAME") or a
 # parameter.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Hardware", ("mode:hardware", "count")),
+    ("Hardware", ("mode:hardware", "instance", "count")),
     ("Work and duration", ("mode:duration", "mode:cycle")),
     ("Power", ("mode:power", "cpu-watts", "memory-gb")),
     ("Location", ("mode:location", "basis", "facility", "pue")),
@@ -72,7 +72,9 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 HINTS = {
     "hardware": "Type to search the catalog (names and aliases).",
     "watts": "Rated power of one device.",
-    "count": "Devices working in parallel.",
+    "instance": "A cloud instance type, e.g. aws:p4d.24xlarge: its accelerators, their "
+                "count, host CPU share and memory, unless given here.",
+    "count": "Devices working in parallel (empty: 1, or the instance's).",
     "hours": "Wall-clock time of one run, in hours or with a unit: 90 min, 36 h, 14 d, 2 w.",
     "device-hours": "Device time of one run, all devices together (hours, or 14 d).",
     "total-device-hours": "Device time of the whole project, all runs together, as a "

@@ -132,9 +132,9 @@ def test_from_url_reproduces_a_permalink(capsys: pytest.CaptureFixture[str]) -> 
          "error: --measured-watts: missing for Google TPU v6e (Trillium); Google publishes no "
          "power figure per device, so give the measured average power per device in watts "
          "(measure it"),
-        # 30 inputs and the calculator's 4 comparison keys
+        # 31 inputs and the calculator's 4 comparison keys
         (["estimate", "--from-url", "?" + "&".join(f"k{i}=1" for i in range(40))],
-         "error: --from-url: '40 parameters' is not valid; expected at most 34 parameters"),
+         "error: --from-url: '40 parameters' is not valid; expected at most 35 parameters"),
         (["estimate", "--from-url", "?hours=1&hours=2"],
          "error: --from-url: 'hours' is not valid; expected each parameter once"),
         (["frobnicate"], "error: argument command: invalid choice"),

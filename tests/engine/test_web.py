@@ -120,7 +120,7 @@ def test_a_permalink_reads_as_the_command_line_reads_it(
 @pytest.mark.parametrize(("query", "field", "message"), [
     ("?evil=1", "form", "Link: 'evil' is not a parameter; expected one of the parameters"),
     ("?hardware=V100&hours=1&hours=2&zone=FR", "form", "expected each parameter once"),
-    ("?" + "&".join(f"x{i}=1" for i in range(40)), "form", "expected at most 34 parameters"),
+    ("?" + "&".join(f"x{i}=1" for i in range(40)), "form", "expected at most 35 parameters"),
     ("?hardware=V100&hours=abc&zone=FR", "hours", "Hours per run: 'abc' is not valid"),
     ("?hardware=V100&count=1e999&hours=1&zone=FR", "count", "Number of devices: '1e999'"),
     ("?hardware=V100&hours=1&zone=%3Cimg%20src%3Dx%3E", "zone", "'<img src=x>' is not valid"),
@@ -162,7 +162,7 @@ def test_form_options_give_what_an_empty_field_means() -> None:
         # optional fields without a value of their own
         "active-parameters": "", "embodied-kg-per-device": "",
         "embodied-host-kg-per-device": "", "compare-hardware": "", "compare-count": "",
-        "compare-location": "", "compare-precision": ""}
+        "compare-location": "", "compare-precision": "", "instance": ""}
     assert set(options["placeholders"]) <= set(options["parameters"])
     assert options["training_types"] == ["pre-training", "fine-tuning"]
 

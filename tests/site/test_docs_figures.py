@@ -278,8 +278,7 @@ def test_each_published_estimate_links_to_the_calculator_with_its_inputs() -> No
     for row, query in zip(rows, links, strict=True):
         columns = {"hardware": "hardware", "watts": "watts", "count": "count",
                    "hours": "hours", "device-hours": "device_hours", "pue": "pue"}
-        expected = {key: row[column] for key, column in columns.items()
-                    if row[column] and (key, row[column]) != ("count", "1")}  # 1: default
+        expected = {key: row[column] for key, column in columns.items() if row[column]}
         expected["intensity"] = row["intensity_g_per_kwh"]
         assert numbers(params_from_query(query)) == numbers(expected), row["estimate_id"]
 

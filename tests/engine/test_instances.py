@@ -1,0 +1,73 @@
+"""Cloud instance types (``data/instances.csv``): each resolves to its documented
+accelerator and count, host CPU share and memory, and any of them can be overridden."""
+
+from __future__ import annotations
+
+import pytest
+
+from ml_emissions import InputError, Job, estimate, render
+from ml_emissions.cli import main
+from tests.conftest import data_rows
+
+INSTANCES = data_rows("instances.csv")
+HARDWARE = {row["hardware_id"]: row for row in data_rows("hardware.csv")}
+FIRST_OF_FAMILY = {row["family"]: row for row in reversed(INSTANCES)}
+
+
+@pytest.mark.parametrize("row", FIRST_OF_FAMILY.values(), ids=FIRST_OF_FAMILY)
+def test_an_instance_of_every_family_resolves_to_its_documented_hardware(
+        row: dict[str, str]) -> None:
+    # TPU slices' chips have no published power: a measured one is given
+    power = {"measured_watts": 200.0} if not HARDWARE[row["accelerator_id"]]["tdp_w"] else {}
+    est = estimate(Job(instance=f"{row['provider']}:{row['instance_type']}", hours=1,
+                       zone="FR", **power))  # type: ignore[arg-type]
+    assert est.inputs.hardware_id == row["accelerator_id"]
+    assert est.inputs.count == int(row["accelerator_count"])
+    if row["memory_gb"]:
+        assert est.inputs.memory_gb == float(row["memory_gb"])
+    cpu = HARDWARE.get(row["cpu_id"])
+    if cpu and cpu["tdp_w"] and cpu["threads"] and row["vcpus"]:
+        # the instance's vCPUs' share of its host CPU's rated power
+        share = int(row["vcpus"]) / int(cpu["threads"]) * float(cpu["tdp_w"])
+        assert est.inputs.cpu_watts == pytest.approx(share)
+
+
+def test_p4d_by_hand() -> None:
+    # AWS p4d.24xlarge: 8 x A100 SXM4 40GB (400 W), 96 vCPUs of an Intel Xeon Platinum
+    # 8275CL (240 W, 48 threads): 96 / 48 x 240 = 480 W; 1,152 GiB of memory at
+    # 0.3725 W/GB = 429.12 W. IT power 8 x 400 + 480 + 429.12 = 4,109.12 W.
+    est = estimate(Job(instance="aws:p4d.24xlarge", hours=10, region="aws:us-east-1"))
+    assert est.inputs.hardware_name == "NVIDIA A100 SXM4 40GB"
+    assert est.inputs.count == 8
+    assert est.inputs.cpu_watts == pytest.approx(480)
+    assert est.it_power_w == pytest.approx(4_109.12)
+    assert est.inputs.from_instance == ("hardware", "count", "cpu_watts", "memory_gb")
+
+
+def test_what_is_given_overrides_the_instance() -> None:
+    est = estimate(Job(instance="aws:p4d.24xlarge", count=2, cpu_watts=100, memory_gb=0,
+                       hours=10, zone="US"))
+    assert est.inputs.count == 2 and est.inputs.cpu_watts == 100
+    assert est.inputs.memory_gb == 0 and est.inputs.from_instance == ("hardware",)
+    # device-hours on an instance: its count divides them
+    on_eight = estimate(Job(instance="aws:p4d.24xlarge", device_hours=80, zone="US"))
+    assert on_eight.inputs.hours_per_run == 10
+
+
+def test_an_unknown_instance_gets_close_names(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(InputError) as info:
+        estimate(Job(instance="azure:ND H100 v5", hours=1, zone="FR"))
+    assert "azure:Standard_ND96isr_H100_v5" in info.value.suggestions
+    assert main(["estimate", "--instance", "aws:p4d.42xlarge", "--hours", "1",
+                 "--zone", "FR"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --instance: 'aws:p4d.42xlarge'") and "p4d.24xlarge" in err
+
+
+def test_permalink_and_listing(capsys: pytest.CaptureFixture[str]) -> None:
+    job = Job(instance="gcp:a3-highgpu-8g", hours=5, region="gcp:us-central1")
+    assert Job.from_params(job.to_params()) == job
+    assert "instance" in job.to_params() and "count" not in job.to_params()
+    assert main(["instances", "a3-highgpu"]) == 0
+    assert "gcp:a3-highgpu-8g" in capsys.readouterr().out
+    assert "8 x NVIDIA H100 SXM5 80GB" in render(estimate(job))
