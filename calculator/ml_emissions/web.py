@@ -73,7 +73,7 @@ DEFAULT_PARAMS: dict[str, str] = {
 FIELD_LABELS: dict[str, str] = {
     "hardware": "Hardware",
     "watts": "Power per device (W)",
-    "instance": "Cloud instance (optional)",
+    "instance": "Cloud instance",
     "count": "Number of devices",
     "hours": "Hours per run",
     "device-hours": "Device-hours per run",

@@ -34,7 +34,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Alternative inputs: radio group -> (question, [(parameter, choice)]). The parameter
 # of the checked choice is the only one of the group sent to Python.
 MODES: dict[str, tuple[str, list[tuple[str, str]]]] = {
-    "hardware": ("Power rating from", [("hardware", "Catalog device"), ("watts", "Custom power")]),
+    "hardware": ("Hardware as", [("hardware", "Catalog device"), ("instance", "Cloud instance"),
+                                 ("watts", "Custom power")]),
     "duration": ("Duration as", [("hours", "Hours per run"),
                                  ("device-hours", "Device-hours per run"),
                                  ("total-device-hours", "Device-hours in total"),
@@ -58,7 +59,7 @@ COMPANIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 # The form's sections: a title and its items, each a radio group ("mode:NAME") or a
 # parameter.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Hardware", ("mode:hardware", "instance", "count")),
+    ("Hardware", ("mode:hardware", "count")),
     ("Work and duration", ("mode:duration", "mode:cycle")),
     ("Power", ("mode:power", "cpu-watts", "memory-gb")),
     ("Location", ("mode:location", "basis", "facility", "pue")),
