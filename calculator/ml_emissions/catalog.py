@@ -396,14 +396,28 @@ class Catalog:
             device = self._hardware_by_key.get(key[len(vendor):]) if vendor else None
         if device is None or not key:
             names = {normalize_name(n): d.name for d in self.hardware for n in (d.name, *d.aliases)}
+            instance = self._instance_named(name)
+            hint = (f"is it the cloud instance {instance.key}? give it as the cloud instance "
+                    "instead" if instance else "run 'ml-emissions hardware' for the list")
             raise UnknownNameError(
                 field,
                 name,
                 "a device name from the catalog, or a custom power in watts",
                 _suggest(name, names),
-                hint="run 'ml-emissions hardware' for the list",
+                hint=hint,
             )
         return device
+
+    def _instance_named(self, name: str) -> Instance | None:
+        """Of the instance types whose name holds every word of ``name`` (at least two),
+        the one with the most accelerators (``"ND H100 v5"``:
+        ``azure:Standard_ND96isr_H100_v5``, eight H100 SXM); None when none does."""
+        words = [w for w in re.split(r"[^0-9a-z]+", name.lower()) if w]
+        if len(words) < 2:
+            return None
+        found = [i for i in self.instances
+                 if all(w in normalize_name(i.instance_type) for w in words)]
+        return max(found, key=lambda i: i.accelerator_count, default=None)
 
     def device(self, hardware_id: str) -> Hardware:
         """The device with this exact id (for ids taken from the catalog itself)."""

@@ -71,3 +71,13 @@ def test_permalink_and_listing(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["instances", "a3-highgpu"]) == 0
     assert "gcp:a3-highgpu-8g" in capsys.readouterr().out
     assert "8 x NVIDIA H100 SXM5 80GB" in render(estimate(job))
+
+
+def test_an_instance_typed_as_hardware_is_pointed_to() -> None:
+    # the case: "ND H100 v5" is an Azure instance of eight H100 SXM (700 W), not
+    # the H100 NVL (400 W) that the closest device name would suggest
+    with pytest.raises(InputError) as info:
+        estimate(Job(hardware="ND H100 v5", hours=1, zone="FR"))
+    assert "azure:Standard_ND96isr_H100_v5" in info.value.hint
+    est = estimate(Job(instance="azure:Standard_ND96isr_H100_v5", hours=1, zone="FR"))
+    assert est.inputs.hardware_name == "NVIDIA H100 SXM5 80GB" and est.inputs.count == 8
