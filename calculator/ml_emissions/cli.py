@@ -25,13 +25,14 @@ from .compute import PRECISIONS
 from .engine import estimate
 from .errors import InputError, UnknownParameterError, each_error
 from .facility import PUE_TYPE_WORDS, resolve_facility
-from .job import PARAMETERS, TRAINING_TYPES, check_number, params_from_query, parse_number
+from .job import PARAMETERS, TRAINING_TYPES, params_from_query
 from .location import region_location
 from .project import estimate_project
 from .project_reports import PROJECT_FORMATS, render_project
 from .records import KINDS, ImportOptions, read_records
 from .records.jobs_csv import template as jobs_template
-from .reports import FORMATS, render
+from .records.text import device_map, power_per_cpu
+from .reports import FORMATS, render, text_table
 from .resolve import job_from_params
 
 __all__ = ["main"]
@@ -149,17 +150,6 @@ def _cmd_compare(args: argparse.Namespace) -> str:
 _PROJECT_DEFAULTS = ("zone", "region", "intensity", "facility", "pue", "basis")
 
 
-def _mapping(items: Sequence[str] | None, flag: str) -> dict[str, str]:
-    """``["a100=A100 80GB SXM"]`` as ``{"a100": "A100 80GB SXM"}``."""
-    out = {}
-    for item in items or ():
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise InputError(flag, item, "NAME=DEVICE, e.g. a100='A100 80GB SXM'")
-        out[key.strip()] = value.strip()
-    return out
-
-
 def _cmd_project(args: argparse.Namespace) -> str:
     """A project from a file of records: every job estimated and totalled."""
     if args.template:
@@ -170,20 +160,13 @@ def _cmd_project(args: argparse.Namespace) -> str:
         data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     except OSError as error:
         raise InputError("file", args.file, f"a file that can be read ({error.strerror})") from None
-    per_cpu = None
-    if args.cpu_watts_per_cpu is not None:
-        try:
-            per_cpu = check_number("cpu_watts_per_cpu", parse_number(args.cpu_watts_per_cpu),
-                                   minimum=0, maximum=1000)
-        except ValueError:
-            raise InputError("cpu_watts_per_cpu", args.cpu_watts_per_cpu,
-                             "a power in watts, e.g. 10") from None
     options = ImportOptions(
         defaults={f.replace("_", "-"): getattr(args, f) for f in _PROJECT_DEFAULTS
                   if getattr(args, f) is not None},
-        gpu_map=_mapping(args.gpu_map, "gpu_map"),
-        partition_map=_mapping(args.partition_map, "partition_map"),
-        cpu_watts_per_cpu=per_cpu, final=frozenset(args.final or ()))
+        gpu_map=device_map(args.gpu_map or (), "gpu_map"),
+        partition_map=device_map(args.partition_map or (), "partition_map"),
+        cpu_watts_per_cpu=power_per_cpu(args.cpu_watts_per_cpu),
+        final=frozenset(args.final or ()))
     catalog = load_catalog()
     records = read_records(data, options, args.kind, catalog)
     project = estimate_project(records.jobs, catalog, skipped=records.skipped,
@@ -198,10 +181,7 @@ def _cmd_project(args: argparse.Namespace) -> str:
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-             for row in (header, *rows)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(text_table(header, rows)) + "\n"
 
 
 def _matches(query: str | None, *names: str) -> bool:

@@ -29,7 +29,7 @@ from .resolve import job_from_params
 
 __all__ = ["COMPARE_KEYS", "MAX_SCENARIOS", "MIN_SCENARIOS", "SCENARIO_FIELDS", "Scenario",
            "ScenarioComparison", "compare", "compare_jobs", "compare_params_from_query",
-           "split_comparison"]
+           "split_comparison", "split_values"]
 
 MIN_SCENARIOS, MAX_SCENARIOS = 2, 6
 
@@ -237,7 +237,8 @@ location is a cloud region ``provider:region`` or a grid zone."""
 SEPARATOR = ";"
 
 
-def _values(text: str) -> list[str]:
+def split_values(text: str) -> list[str]:
+    """The values of a comparison field: ``"H100 SXM; B200"`` gives both names."""
     return [item.strip() for item in text.split(SEPARATOR) if item.strip()]
 
 
@@ -246,7 +247,7 @@ def split_comparison(params: Mapping[str, str]
     """``(shared, varied)`` of calculator parameters with comparison keys (each varied
     field's values: the job's own first, then those to compare it with), or None when
     they hold none. Raises :class:`~ml_emissions.errors.InputError`."""
-    extra = {key: _values(params[key]) for key in COMPARE_KEYS if params.get(key, "").strip()}
+    extra = {key: split_values(params[key]) for key in COMPARE_KEYS if params.get(key, "").strip()}
     if not extra:
         return None
     shared = {k: v for k, v in params.items() if k not in COMPARE_KEYS}

@@ -17,7 +17,7 @@ from ._version import __version__
 from .citation import TOOL_NAME
 from .compare import ScenarioComparison
 from .location import basis_words
-from .reports import csv_text, markdown_escape, pick_format
+from .reports import csv_text, markdown_escape, markdown_table, pick_format, text_table
 
 __all__ = ["COMPARISON_FORMATS", "COMPARISON_HEADER", "comparison_notes", "comparison_rows",
            "render_comparison"]
@@ -59,19 +59,14 @@ def comparison_notes(comp: ScenarioComparison) -> list[str]:
 
 
 def _text(comp: ScenarioComparison) -> str:
-    rows = [COMPARISON_HEADER, *comparison_rows(comp)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COMPARISON_HEADER))]
-    lines = [f"{TOOL_NAME} {__version__}: comparison of {len(comp.scenarios)} scenarios"]
-    lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-              for row in rows]
+    lines = [f"{TOOL_NAME} {__version__}: comparison of {len(comp.scenarios)} scenarios",
+             *text_table(COMPARISON_HEADER, comparison_rows(comp), "  ")]
     lines += ["", *(f"  {note}" for note in comparison_notes(comp))]
     return "\n".join(lines) + "\n"
 
 
 def _markdown(comp: ScenarioComparison) -> str:
-    rows = comparison_rows(comp)
-    lines = ["| " + " | ".join(COMPARISON_HEADER) + " |", "|" + "---|" * len(COMPARISON_HEADER)]
-    lines += ["| " + " | ".join(markdown_escape(c) for c in row) + " |" for row in rows]
+    lines = markdown_table(COMPARISON_HEADER, comparison_rows(comp))
     notes = "\n".join(f"- {markdown_escape(note)}" for note in comparison_notes(comp))
     return "\n".join(lines) + "\n\n" + notes + "\n"
 

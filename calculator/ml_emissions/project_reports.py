@@ -17,7 +17,7 @@ from .citation import PAPER_BIBTEX, PAPER_KEY, TOOL_KEY, TOOL_NAME, tool_bibtex
 from .location import basis_words
 from .project import JobFigures, ProjectEstimate, Total
 from .references import latex_escape
-from .reports import csv_text, markdown_escape, pick_format
+from .reports import csv_text, markdown_escape, markdown_table, pick_format, text_table
 
 __all__ = ["JOB_HEADER", "PROJECT_FORMATS", "TOTAL_HEADER", "headline", "job_rows",
            "render_project", "total_rows"]
@@ -100,32 +100,21 @@ def _problems(project: ProjectEstimate) -> list[str]:
     return lines
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-            for r in (header, *rows)]
-
-
 def _text(project: ProjectEstimate) -> str:
     lines = [f"{TOOL_NAME} {__version__}: project", *(f"  {h}" for h in headline(project)), ""]
-    lines += [*_table(TOTAL_HEADER, total_rows(project)), ""]
-    lines += _table(JOB_HEADER, job_rows(project))
+    lines += [*text_table(TOTAL_HEADER, total_rows(project), "  "), ""]
+    lines += text_table(JOB_HEADER, job_rows(project), "  ")
     problems = _problems(project)
     if problems:
         lines += ["", *problems]
     return "\n".join(lines) + "\n"
 
 
-def _markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
-            *("| " + " | ".join(markdown_escape(c) for c in r) + " |" for r in rows)]
-
-
 def _markdown(project: ProjectEstimate) -> str:
     lines = ["### Carbon emissions of the project", "",
              *(markdown_escape(h) for h in headline(project)), ""]
-    lines += [*_markdown_table(TOTAL_HEADER, total_rows(project)), ""]
-    lines += _markdown_table(JOB_HEADER, job_rows(project))
+    lines += [*markdown_table(TOTAL_HEADER, total_rows(project)), ""]
+    lines += markdown_table(JOB_HEADER, job_rows(project))
     problems = _problems(project)
     if problems:
         lines += ["", *(f"- {markdown_escape(p.strip())}" for p in problems)]

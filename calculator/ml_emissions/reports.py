@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from . import formatting as fmt
@@ -26,7 +26,8 @@ from .location import basis_words
 from .references import latex_escape, references, short_label
 
 __all__ = ["FORMATS", "csv_text", "describe", "describe_comparison", "fitting_equivalents",
-           "markdown_escape", "pick_format", "provider_figure_text", "render"]
+           "markdown_escape", "markdown_table", "pick_format", "provider_figure_text", "render",
+           "text_table"]
 
 T = TypeVar("T")
 
@@ -443,6 +444,21 @@ def _latex(est: Estimate) -> str:
         "% BibTeX entries of the references above (\\url needs \\usepackage{url}):\n\n"
         + "\n\n".join(ref.bibtex for ref in refs) + "\n"
     )
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = ""
+               ) -> list[str]:
+    """The lines of a plain-text table: columns left-aligned, two spaces apart."""
+    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
+    return [indent + "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in (header, *rows)]
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """The lines of a Markdown pipe table, every cell escaped."""
+    return ["| " + " | ".join(markdown_escape(h) for h in header) + " |",
+            "|" + "---|" * len(header),
+            *("| " + " | ".join(markdown_escape(c) for c in row) + " |" for row in rows)]
 
 
 def markdown_escape(text: str) -> str:

@@ -8,6 +8,7 @@ Every text that can come from the user or the data is escaped here.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html import escape
 
 from . import formatting as fmt
@@ -20,7 +21,7 @@ from .facility import PUE_TYPE_WORDS
 from .location import basis_words
 from .reports import describe, describe_comparison, fitting_equivalents, provider_figure_text
 
-__all__ = ["SAFE_URL", "comparison_html", "estimate_html", "is_safe_url"]
+__all__ = ["SAFE_URL", "comparison_html", "estimate_html", "is_safe_url", "scroll_table"]
 
 
 SAFE_URL = re.compile(r"https?://[^\s<>\"'\\]+")
@@ -181,16 +182,24 @@ def estimate_html(est: Estimate, catalog: Catalog,
     return "\n".join(lines)
 
 
+def scroll_table(caption: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A table of text cells, its first column row headers, in a region that scrolls
+    sideways and takes the keyboard focus on a narrow screen."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+    body = "".join("<tr>" + f'<th scope="row">{escape(row[0])}</th>'
+                   + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:]) + "</tr>"
+                   for row in rows)
+    return (f'<div class="mle-table-scroll" role="region" tabindex="0" '
+            f'aria-label="{escape(caption)}"><table class="mle-scenarios"><caption>'
+            f"{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}"
+            "</tbody></table></div>")
+
+
 def comparison_html(comp: ScenarioComparison, *, on_calculator: bool = True) -> str:
     """The scenarios side by side: a table of every figure (in a region that scrolls
     sideways and takes the keyboard focus on a narrow screen) and a chart of the CO2e,
     the lowest highlighted. On the calculator page, the estimate below it is the first
     scenario's, and a note says so."""
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in COMPARISON_HEADER)
-    body = "".join(
-        "<tr>" + f'<th scope="row">{escape(row[0])}</th>'
-        + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:]) + "</tr>"
-        for row in comparison_rows(comp))
     cleanest = comp.cleanest
     bars = [Bar(s.label, s.estimate.co2e_kg, fmt.mass(s.estimate.co2e_kg), s is cleanest)
             for s in comp.scenarios]
@@ -203,9 +212,7 @@ def comparison_html(comp: ScenarioComparison, *, on_calculator: bool = True) -> 
              if on_calculator else "")
     return ('<section class="mle-comparison">'
             + (f"<h3>{len(comp.scenarios)} scenarios compared</h3>" if on_calculator else "")
-            + f'<div class="mle-table-scroll" role="region" tabindex="0" '
-            f'aria-label="{escape(caption)}"><table class="mle-scenarios"><caption>'
-            f"{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}"
-            f"</tbody></table></div><figure>{horizontal_bars(bars, title)}<figcaption>"
+            + scroll_table(caption, COMPARISON_HEADER, comparison_rows(comp))
+            + f"<figure>{horizontal_bars(bars, title)}<figcaption>"
             f'{escape(title)}.</figcaption></figure><ul class="mle-notes">{notes}</ul>'
             f"{first}</section>")

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from . import formatting as fmt
 from .catalog import Catalog, load_catalog
-from .compare import COMPARE_KEYS, ScenarioComparison, compare, split_comparison
+from .compare import COMPARE_KEYS, ScenarioComparison, compare, split_comparison, split_values
 from .compute import DEFAULT_PRECISION, PRECISIONS
 from .engine import estimate
 from .errors import (
@@ -33,9 +33,7 @@ from .job import (
     PARAMETERS,
     TRAINING_TYPES,
     Job,
-    check_number,
     params_from_query,
-    parse_number,
 )
 from .location import basis_words
 from .project import ProjectEstimate, ProjectJob, RowProblem, estimate_project
@@ -43,6 +41,7 @@ from .project_html import project_html
 from .project_reports import PROJECT_FORMATS, render_project
 from .records import ImportOptions, read_records
 from .records.jobs_csv import write_jobs_table
+from .records.text import device_map, power_per_cpu
 from .reports import FORMATS, describe, render
 from .resolve import job_from_params
 from .result_html import comparison_html, estimate_html
@@ -155,7 +154,7 @@ def _compare_field(error: InputError, params: dict[str, str]) -> InputError:
             return InputError(given[-1].replace("-", "_"), error.value, error.allowed)
     for key, field in COMPARE_KEYS.items():
         fields = ("region", "zone") if field == "location" else (field,)
-        values = [v.strip() for v in params.get(key, "").split(";")]
+        values = split_values(params.get(key, ""))
         if error.field in fields and str(error.value).strip() in values:
             return InputError(key.replace("-", "_"), error.value, error.allowed,
                               error.suggestions, error.hint)
@@ -373,36 +372,15 @@ PROJECT_OPTION_LABELS = {
 _MAX_PROJECT_CHARS = 250_000_000
 
 
-def _pairs(text: str, field: str) -> dict[str, str]:
-    """``"a100=A100 80GB SXM; h100=H100 SXM"`` as a mapping."""
-    out = {}
-    for item in text.split(";"):
-        if not item.strip():
-            continue
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise InputError(field, item.strip(), "NAME=DEVICE pairs separated by ';', e.g. "
-                             "a100=A100 80GB SXM")
-        out[key.strip()] = value.strip()
-    return out
-
-
 def _project_options(values: dict[str, str]) -> ImportOptions:
     """The import options of the Project page's fields; raises InputError."""
     location = values.get("location", "").strip()
     defaults = {} if not location else {("region" if ":" in location else "zone"): location}
-    per_cpu = None
-    if values.get("cpu-watts-per-cpu", "").strip():
-        try:
-            per_cpu = check_number("cpu-watts-per-cpu",
-                                   parse_number(values["cpu-watts-per-cpu"]),
-                                   minimum=0, maximum=1000)
-        except ValueError:
-            raise InputError("cpu-watts-per-cpu", values["cpu-watts-per-cpu"],
-                             "a power in watts, e.g. 10") from None
     final = frozenset(v.strip() for v in values.get("final", "").split(";") if v.strip())
-    return ImportOptions(defaults, _pairs(values.get("gpu-map", ""), "gpu-map"),
-                         _pairs(values.get("partition-map", ""), "partition-map"), per_cpu, final)
+    return ImportOptions(
+        defaults, device_map(values.get("gpu-map", "").split(";"), "gpu-map"),
+        device_map(values.get("partition-map", "").split(";"), "partition-map"),
+        power_per_cpu(values.get("cpu-watts-per-cpu"), "cpu-watts-per-cpu"), final)
 
 
 def _project_error(error: InputError) -> dict[str, str]:

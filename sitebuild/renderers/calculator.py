@@ -155,6 +155,15 @@ DOWNLOADS = {
 }
 
 
+def runtime_attributes(runtime: tuple[str, str, str | None]) -> list[tuple[str, Any]]:
+    """The data attributes a page's form gives its script: the runtime's addresses
+    (Pyodide directory, wheel, snapshot) and the page's waiting limits."""
+    pyodide_url, wheel_url, snapshot_url = runtime
+    return [("data-pyodide", pyodide_url), ("data-wheel", wheel_url),
+            ("data-snapshot", snapshot_url), ("data-stall-ms", STALL_MS),
+            ("data-start-ms", START_MS)]
+
+
 @cache
 def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
@@ -232,14 +241,11 @@ class FormData:
                 + [self.field(name) for name, (of, _) in COMPANIONS.items() if of == group]}
 
     def template_data(self, runtime: tuple[str, str, str | None]) -> dict[str, Any]:
-        pyodide_url, wheel_url, snapshot_url = runtime
         return {
             "form": [("id", "mle-form"), ("class", "mle-form"), ("novalidate", True),
                      ("autocomplete", "off"), ("aria-label", "Inputs of the estimate"),
                      ("data-parameters", " ".join(self.options["parameters"])),
-                     ("data-pyodide", pyodide_url), ("data-wheel", wheel_url),
-                     ("data-snapshot", snapshot_url), ("data-stall-ms", STALL_MS),
-                     ("data-start-ms", START_MS)],
+                     *runtime_attributes(runtime)],
             "sections": [{"title": title,
                           "items": [self.modes(item[5:]) if item.startswith("mode:")
                                     else self.field(item) for item in items]}
@@ -265,16 +271,25 @@ def render_result(reply: dict[str, Any] | None = None) -> str:
     return _environment().get_template("calculator_result.html").render(html=html)
 
 
+def _buttons(exports: tuple[tuple[str, str, str], ...],
+             downloads: dict[str, tuple[str, str]]) -> list[dict[str, str | None]]:
+    """The template data of export buttons: (format, action, label), with the file name
+    and MIME type of each download."""
+    buttons: list[dict[str, str | None]] = []
+    for fmt, action, label in exports:
+        filename, mime = downloads[fmt] if action == "download" else (None, None)
+        buttons.append({"format": fmt, "action": action, "label": label,
+                        "filename": filename, "type": mime})
+    return buttons
+
+
 def render_exports(reply: dict[str, Any] | None = None) -> str:
     """The export buttons, and the reports of ``reply`` they start with."""
     reply = reply or first_reply()
-    buttons = []
-    for fmt, action, label in EXPORTS:
+    for fmt, _, _ in EXPORTS:
         if fmt not in reply["exports"]:
             raise MarkerError(f"calculator exports: no format {fmt!r} in ml_emissions.web")
-        filename, mime = DOWNLOADS[fmt] if action == "download" else (None, None)
-        buttons.append({"format": fmt, "action": action, "label": label,
-                        "filename": filename, "type": mime})
+    buttons = _buttons(EXPORTS, DOWNLOADS)
     return _environment().get_template("calculator_exports.html").render(
         buttons=buttons, exports=json.dumps(reply["exports"], sort_keys=True))
 
@@ -349,23 +364,16 @@ PROJECT_DOWNLOADS = {
 
 def render_project_form(runtime: tuple[str, str, str | None]) -> str:
     """The Project page's form, first result and export buttons, for the example jobs."""
-    pyodide_url, wheel_url, snapshot_url = runtime
     example = template()
     reply = json.loads(web.project(json.dumps({"table": example})))
     if not reply["ok"]:
         raise MarkerError(f"the Project page's example jobs fail: {reply['errors']}")
-    buttons = []
-    for fmt, action, label in PROJECT_EXPORTS:
-        filename, mime = PROJECT_DOWNLOADS[fmt] if action == "download" else (None, None)
-        buttons.append({"format": fmt, "action": action, "label": label,
-                        "filename": filename, "type": mime})
+    buttons = _buttons(PROJECT_EXPORTS, PROJECT_DOWNLOADS)
     labels = web.PROJECT_OPTION_LABELS
     return _environment().get_template("project_form.html").render(
         form=[("id", "mle-project"), ("class", "mle-form"), ("novalidate", True),
               ("autocomplete", "off"), ("aria-label", "The project's jobs"),
-              ("data-pyodide", pyodide_url), ("data-wheel", wheel_url),
-              ("data-snapshot", snapshot_url), ("data-stall-ms", STALL_MS),
-              ("data-start-ms", START_MS), ("data-example", example)],
+              *runtime_attributes(runtime), ("data-example", example)],
         options=[{"name": name, "label": labels[name], "hint": hint}
                  for name, hint in PROJECT_HINTS.items()],
         labels=labels, example=example, html=Markup(reply["html"]), buttons=buttons)

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from ..job import check_number, parse_number
 from ..project import ProjectJob, RowProblem
 
 __all__ = ["MAX_FILE_BYTES", "FileKindError", "ImportOptions", "ImportResult", "decode",
-           "rows_of"]
+           "device_map", "power_per_cpu", "rows_of"]
+
+MAX_WATTS_PER_CPU = 1000.0
 
 MAX_FILE_BYTES = 200_000_000
 """The largest file read (a 100,000-line ``sacct`` log is about 15 MB)."""
@@ -64,6 +67,33 @@ class ImportResult:
         parts = [jobs, f"{len(self.problems)} line(s) with problems",
                  f"{len(self.skipped)} job(s) skipped (never ran)"]
         return f"{self.kind}: " + ", ".join(parts)
+
+
+def device_map(items: Iterable[str], field: str) -> dict[str, str]:
+    """``["a100=A100 80GB SXM"]`` as ``{"a100": "A100 80GB SXM"}`` (a GPU type's or a
+    partition's device, as the user maps it); empty items are skipped. Raises
+    :class:`InputError` naming ``field``."""
+    out = {}
+    for item in items:
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InputError(field, item.strip(), "NAME=DEVICE, e.g. a100=A100 80GB SXM")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def power_per_cpu(text: str | None, field: str = "cpu_watts_per_cpu") -> float | None:
+    """The power of one allocated CPU typed as ``text`` [W], or None when not given.
+    Raises :class:`InputError` naming ``field``."""
+    if text is None or not text.strip():
+        return None
+    try:
+        value = parse_number(text)
+    except ValueError:
+        raise InputError(field, text, "a power in watts, e.g. 10") from None
+    return check_number(field, value, minimum=0, maximum=MAX_WATTS_PER_CPU)
 
 
 def decode(data: bytes | str) -> str:
