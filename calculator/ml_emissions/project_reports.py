@@ -74,7 +74,8 @@ def total_rows(project: ProjectEstimate) -> list[tuple[str, ...]]:
 
 def headline(project: ProjectEstimate) -> list[str]:
     total = project.total
-    lines = [f"{fmt.exact(total.jobs)} jobs: {fmt.mass(total.co2e_kg)} CO2e location-based, "
+    jobs = "job" if total.jobs == 1 else "jobs"
+    lines = [f"{fmt.exact(total.jobs)} {jobs}: {fmt.mass(total.co2e_kg)} CO2e location-based, "
              f"{basis_words(project.basis)} (range {fmt.mass(total.co2e_low_kg)} to "
              f"{fmt.mass(total.co2e_high_kg)}), {fmt.energy(total.energy_kwh)}, "
              f"{fmt.number(total.device_hours) if total.jobs else '0'} device-hours; embodied "

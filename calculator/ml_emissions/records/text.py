@@ -93,7 +93,10 @@ def power_per_cpu(text: str | None, field: str = "cpu_watts_per_cpu") -> float |
         value = parse_number(text)
     except ValueError:
         raise InputError(field, text, "a power in watts, e.g. 10") from None
-    return check_number(field, value, minimum=0, maximum=MAX_WATTS_PER_CPU)
+    try:
+        return check_number(field, value, minimum=0, maximum=MAX_WATTS_PER_CPU)
+    except InputError as error:  # the value as the user wrote it
+        raise InputError(field, text, error.allowed) from None
 
 
 def decode(data: bytes | str) -> str:
