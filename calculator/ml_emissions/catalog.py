@@ -105,7 +105,9 @@ class Hardware:
 class Instance:
     """A cloud instance type (or TPU slice): ``accelerator_count`` devices of
     ``accelerator_id``, ``vcpus`` host vCPUs of ``cpu_id`` (None where the provider
-    names no model) and ``memory_gb`` of host memory [GB, as the provider states it]."""
+    names no model), each ``threads_per_vcpu`` of the CPU's hardware threads (2 where the
+    vCPUs are physical cores without simultaneous multithreading), and ``memory_gb`` of
+    host memory [GB, as the provider states it]."""
 
     provider: str
     instance_type: str
@@ -113,6 +115,7 @@ class Instance:
     accelerator_id: str
     accelerator_count: int
     vcpus: int | None
+    threads_per_vcpu: int
     memory_gb: float | None
     cpu_id: str | None
     note: str

@@ -191,8 +191,9 @@ def _instance(est: Estimate) -> str:
     gave = [_FROM_INSTANCE_WORDS[name] for name in inp.from_instance]
     host = []
     if "cpu_watts" in inp.from_instance:
+        cores = " (physical cores)" if inp.instance.threads_per_vcpu == 2 else ""
         host.append(f"{fmt.number(inp.cpu_watts)} W host CPU share of "
-                    f"{fmt.exact(inp.instance.vcpus or 0)} vCPUs")
+                    f"{fmt.exact(inp.instance.vcpus or 0)} vCPUs{cores}")
     if "memory_gb" in inp.from_instance:
         host.append(f"{fmt.exact(inp.memory_gb)} GB host memory")
     if "cpu_watts" not in inp.from_instance and est.job.cpu_watts is None:

@@ -221,13 +221,14 @@ def _host(catalog: Catalog, job: Job, instance: Instance | None
           ) -> tuple[float, float, tuple[str, ...]]:
     """``(host CPU power [W], host memory [GB], the ones the instance gave)``: the
     job's, else the instance's (its vCPUs' share of its host CPU's rated power,
-    ``vcpus / threads x tdp_w``, where the catalog knows the CPU and its power), else 0."""
+    ``vcpus x threads_per_vcpu / threads x tdp_w``, where the catalog knows the CPU and
+    its power), else 0."""
     gave: list[str] = []
     cpu_watts, memory_gb = job.cpu_watts, job.memory_gb
     if instance is not None and cpu_watts is None and instance.cpu_id and instance.vcpus:
         cpu = catalog.device(instance.cpu_id)
         if cpu.tdp_w is not None and cpu.threads:
-            cpu_watts = instance.vcpus / cpu.threads * cpu.tdp_w
+            cpu_watts = instance.vcpus * instance.threads_per_vcpu / cpu.threads * cpu.tdp_w
             gave.append("cpu_watts")
     if instance is not None and memory_gb is None and instance.memory_gb:
         memory_gb = instance.memory_gb

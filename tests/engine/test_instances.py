@@ -3,15 +3,25 @@ accelerator and count, host CPU share and memory, and any of them can be overrid
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from ml_emissions import InputError, Job, estimate, render
+from ml_emissions.catalog import Catalog, load_catalog
 from ml_emissions.cli import main
 from tests.conftest import data_rows
 
 INSTANCES = data_rows("instances.csv")
 HARDWARE = {row["hardware_id"]: row for row in data_rows("hardware.csv")}
 FIRST_OF_FAMILY = {row["family"]: row for row in reversed(INSTANCES)}
+
+
+def vars_of(catalog: Catalog) -> dict[str, object]:
+    """The keyword arguments that build ``catalog`` again."""
+    names = ("version", "hardware", "zones", "providers", "regions", "pue", "equivalents",
+             "constants", "throughput", "embodied", "instances")
+    return {name: getattr(catalog, name) for name in names}
 
 
 @pytest.mark.parametrize("row", FIRST_OF_FAMILY.values(), ids=FIRST_OF_FAMILY)
@@ -27,8 +37,10 @@ def test_an_instance_of_every_family_resolves_to_its_documented_hardware(
         assert est.inputs.memory_gb == float(row["memory_gb"])
     cpu = HARDWARE.get(row["cpu_id"])
     if cpu and cpu["tdp_w"] and cpu["threads"] and row["vcpus"]:
-        # the instance's vCPUs' share of its host CPU's rated power
-        share = int(row["vcpus"]) / int(cpu["threads"]) * float(cpu["tdp_w"])
+        # the instance's vCPUs' share of its host CPU's rated power; a vCPU that is a
+        # physical core without SMT is two of the socket's threads
+        threads = int(row["vcpus"]) * int(row["threads_per_vcpu"])
+        share = threads / int(cpu["threads"]) * float(cpu["tdp_w"])
         assert est.inputs.cpu_watts == pytest.approx(share)
 
 
@@ -42,6 +54,24 @@ def test_p4d_by_hand() -> None:
     assert est.inputs.cpu_watts == pytest.approx(480)
     assert est.it_power_w == pytest.approx(4_109.12)
     assert est.inputs.from_instance == ("hardware", "count", "cpu_watts", "memory_gb")
+
+
+def test_physical_core_vcpus_take_two_threads_each() -> None:
+    # Azure's NC A100 v4 vCPUs are non-multithreaded physical cores (Microsoft's size
+    # page); its EPYC 7V13 has no published TDP, so the same size on a host with one,
+    # the EPYC 7763 (280 W, 128 threads), is worked by hand: 24 cores are 48 threads,
+    # 48 / 128 x 280 = 105 W (52.5 W if each vCPU were counted as one thread).
+    catalog = load_catalog()
+    nc24 = catalog.find_instance("azure:Standard_NC24ads_A100_v4")
+    assert nc24.threads_per_vcpu == 2
+    assert catalog.device("amd-epyc-7763").tdp_w == 280
+    assert catalog.device("amd-epyc-7763").threads == 128
+    on_7763 = dataclasses.replace(nc24, cpu_id="amd-epyc-7763")
+    variant = Catalog(**{**vars_of(catalog), "instances": (on_7763,)})
+    est = estimate(Job(instance="azure:Standard_NC24ads_A100_v4", hours=1, zone="FR"),
+                   variant)
+    assert est.inputs.cpu_watts == pytest.approx(105)
+    assert "105 W host CPU share of 24 vCPUs (physical cores)" in render(est, "text")
 
 
 def test_what_is_given_overrides_the_instance() -> None:
