@@ -285,9 +285,9 @@ def _zones_by_name(zones: tuple[Zone, ...]) -> dict[str, Zone]:
     return names
 
 
-def _suggest(query: str, names: dict[str, str]) -> list[str]:
-    """Up to three display names whose normalized form is close to ``query``."""
-    close = difflib.get_close_matches(normalize_name(query), list(names), n=3, cutoff=0.6)
+def _suggest(query: str, names: dict[str, str], n: int = 3) -> list[str]:
+    """Up to ``n`` display names whose normalized form is close to ``query``."""
+    close = difflib.get_close_matches(normalize_name(query), list(names), n=n, cutoff=0.6)
     out: list[str] = []
     for key in close:
         if names[key] not in out:
@@ -387,11 +387,13 @@ class Catalog:
 
     # -- look-ups ----------------------------------------------------------------
 
-    def find_hardware(self, name: str, field: str = "hardware") -> Hardware:
+    def find_hardware(self, name: str, field: str = "hardware",
+                      count: int | None = None) -> Hardware:
         """Return the device called ``name`` (its name, an alias or its id; case,
         spaces and punctuation ignored, and a leading vendor name when the rest is an
         alias: ``"NVIDIA H100 80GB HBM3"``, as ``nvidia-smi`` names it). Raises
-        :class:`UnknownNameError`."""
+        :class:`UnknownNameError` with close names, the likeliest for ``count`` devices
+        first (:meth:`_likeliest`)."""
         key = normalize_name(name)
         device = self._hardware_by_key.get(key)
         if device is None:  # "NVIDIA H100 80GB HBM3", as nvidia-smi names it
@@ -402,14 +404,36 @@ class Catalog:
             instance = self._instance_named(name)
             hint = (f"is it the cloud instance {instance.key}? give it as the cloud instance "
                     "instead" if instance else "run 'ml-emissions hardware' for the list")
+            close = _suggest(name, names, n=6)
+            if instance is not None:
+                close.insert(0, self.device(instance.accelerator_id).name)
             raise UnknownNameError(
                 field,
                 name,
                 "a device name from the catalog, or a custom power in watts",
-                _suggest(name, names),
+                self._likeliest(name, close, count)[:3],
                 hint=hint,
             )
         return device
+
+    def _likeliest(self, query: str, names: list[str], count: int | None) -> list[str]:
+        """``names`` (devices' display names), without repeats, ordered by how many words
+        of ``query`` their names and aliases hold, then by how many of the cloud
+        instances of ``count`` devices (any count when None) carry them, then as given:
+        where the query does not tell variants apart, the likelier comes first (eight
+        H100s are SXM boards, not NVL cards; "H100 PCIe" is still the PCIe card)."""
+        words = [w for w in re.split(r"[^0-9a-z]+", query.lower()) if w]
+        carried: dict[str, int] = {}
+        for instance in self.instances:
+            if count is None or instance.accelerator_count == count:
+                carried[instance.accelerator_id] = carried.get(instance.accelerator_id, 0) + 1
+
+        def rank(name: str) -> tuple[int, int]:
+            device = self._hardware_by_key[normalize_name(name)]
+            spelled = " ".join(normalize_name(n) for n in (device.name, *device.aliases))
+            return (-sum(w in spelled for w in words), -carried.get(device.hardware_id, 0))
+
+        return sorted(dict.fromkeys(names), key=rank)
 
     def _instance_named(self, name: str) -> Instance | None:
         """Of the instance types whose name holds every word of ``name`` (at least two),

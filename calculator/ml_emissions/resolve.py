@@ -161,7 +161,8 @@ def resolve(job: Job, catalog: Catalog) -> ResolvedInputs:
             instance = catalog.find_instance(job.instance)
     with errors.check():
         if job.hardware is not None:
-            device = catalog.find_hardware(job.hardware)
+            count = job.count or (instance.accelerator_count if instance else None)
+            device = catalog.find_hardware(job.hardware, count=count)
         elif instance is not None and job.watts is None:
             device = catalog.device(instance.accelerator_id)
     location: Location | None = None

@@ -111,3 +111,20 @@ def test_an_instance_typed_as_hardware_is_pointed_to() -> None:
     assert "azure:Standard_ND96isr_H100_v5" in info.value.hint
     est = estimate(Job(instance="azure:Standard_ND96isr_H100_v5", hours=1, zone="FR"))
     assert est.inputs.hardware_name == "NVIDIA H100 SXM5 80GB" and est.inputs.count == 8
+
+
+@pytest.mark.parametrize(("typed", "count", "first"), [
+    # the case: the name does not tell the H100 variants apart, and eight H100s
+    # in a cloud instance are SXM boards (P5, A3, ND H100 v5, BM.GPU.H100.8), not NVL cards
+    ("ND H100 v5", 8, "NVIDIA H100 SXM5 80GB"),
+    ("ND H100 v5", None, "NVIDIA H100 SXM5 80GB"),
+    # a word of the name that does tell them apart comes before likelihood
+    ("H100 PCI", 8, "NVIDIA H100 PCIe 80GB"),
+    ("A100 SXM", 8, "NVIDIA A100 SXM4 80GB"),
+])
+def test_ambiguous_names_are_suggested_in_order_of_likelihood(
+        typed: str, count: int | None, first: str) -> None:
+    with pytest.raises(InputError) as info:
+        estimate(Job(hardware=typed, count=count, hours=1, zone="FR"))
+    assert info.value.suggestions[0] == first
+    assert len(set(info.value.suggestions)) == len(info.value.suggestions) <= 3
