@@ -15,6 +15,15 @@ __all__ = ["JOBS_SHOWN", "project_html"]
 JOBS_SHOWN = 500
 
 
+def _edit_buttons(line: int) -> str:
+    """The buttons that duplicate and remove the job on ``line`` of the table of jobs
+    (the page's script edits that line of the table, which is then estimated again)."""
+    return "".join(
+        f'<button type="button" class="mle-row-action" data-job-action="{action}" '
+        f'data-line="{line:d}" aria-label="{label} the job on line {line:d}">{label}</button>'
+        for action, label in (("duplicate", "Duplicate"), ("remove", "Remove")))
+
+
 def project_html(project: ProjectEstimate) -> str:
     """The Project page's result panel for ``project``."""
     lines = ['<div class="mle-headline">']
@@ -25,7 +34,8 @@ def project_html(project: ProjectEstimate) -> str:
     count = len(project.jobs)
     caption = (f"Jobs ({count:,})" if count == len(shown)
                else f"The first {len(shown):,} of {count:,} jobs (the exports hold all)")
-    lines.append(scroll_table(caption, JOB_HEADER, shown))
+    edits = [_edit_buttons(item.job.line) for item in project.jobs[:JOBS_SHOWN]]
+    lines.append(scroll_table(caption, JOB_HEADER, shown, ("Edit", edits)))
     for title, items in (("Not counted", project.problems),
                          ("Skipped: never ran", project.skipped)):
         if items:

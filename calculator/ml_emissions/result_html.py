@@ -182,13 +182,20 @@ def estimate_html(est: Estimate, catalog: Catalog,
     return "\n".join(lines)
 
 
-def scroll_table(caption: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def scroll_table(caption: str, header: Sequence[str], rows: Sequence[Sequence[str]],
+                 actions: tuple[str, Sequence[str]] | None = None) -> str:
     """A table of text cells, its first column row headers, in a region that scrolls
-    sideways and takes the keyboard focus on a narrow screen."""
+    sideways and takes the keyboard focus on a narrow screen. ``actions``: the header
+    and, per row, the markup (made by the engine, never from input) of a last column of
+    controls."""
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+    tails = [""] * len(rows)
+    if actions is not None:
+        head += f'<th scope="col">{escape(actions[0])}</th>'
+        tails = [f"<td>{cell}</td>" for cell in actions[1]]
     body = "".join("<tr>" + f'<th scope="row">{escape(row[0])}</th>'
-                   + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:]) + "</tr>"
-                   for row in rows)
+                   + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:]) + tail + "</tr>"
+                   for row, tail in zip(rows, tails, strict=True))
     return (f'<div class="mle-table-scroll" role="region" tabindex="0" '
             f'aria-label="{escape(caption)}"><table class="mle-scenarios"><caption>'
             f"{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}"

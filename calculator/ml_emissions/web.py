@@ -217,16 +217,17 @@ def respond(params: dict[str, str], catalog: Catalog | None = None, *,
     return reply
 
 
-def _never_raises(entry: Callable[[str], str]) -> Callable[[str], str]:
+def _never_raises(entry: Callable[..., str]) -> Callable[..., str]:
     """An entry point of the page that answers every request with JSON: an error the
     engine did not foresee becomes a ``form`` error of one line, never an exception
-    (which would put a traceback into the page)."""
+    (which would put a traceback into the page). Its first argument is the request's
+    text; any other (the Project page's progress messenger) is passed on."""
     @functools.wraps(entry)
-    def guarded(argument: str) -> str:
+    def guarded(argument: str, *others: Any) -> str:
         if not isinstance(argument, str):
             return json.dumps(_error("form", "the request must be text"))
         try:
-            return entry(argument)
+            return entry(argument, *others)
         except Exception as error:
             detail = " ".join(str(error).split())[:200]
             return json.dumps(_error("form", f"the calculator could not answer "
@@ -304,7 +305,8 @@ def warm_up(round_number: int) -> None:
 def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
     """Everything the form lists, for rendering it at build time: hardware grouped by
     kind (each device's ``watts`` is its power as a label, ``"400 W"``, or ``"power
-    unpublished"`` when its vendor publishes none), providers with their regions, zones,
+    unpublished"`` when its vendor publishes none), providers with their regions and
+    (``instance_providers``) with their instance types in the table's order, zones,
     training types, the parameter names and labels, the default inputs, and the value an
     optional field takes when left empty (``placeholders``)."""
     catalog = catalog or load_catalog()
@@ -326,6 +328,13 @@ def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
     ]
     zones = [{"id": z.zone_id, "label": z.label}
              for z in sorted(catalog.zones, key=lambda z: z.label)]
+    instances = [
+        {"id": p.provider_id, "name": p.name,
+         "instances": [{"key": i.key, "label": f"{i.instance_type}: {i.accelerator_count} x "
+                                                f"{catalog.device(i.accelerator_id).name}"}
+                       for i in catalog.instances if i.provider == p.provider_id]}
+        for p in sorted(catalog.providers, key=lambda p: p.name)
+    ]
     placeholders = {
         field.name.replace("_", "-"): fmt.exact(field.default)
         for field in fields(Job)
@@ -333,7 +342,7 @@ def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
     }
     placeholders["utilization"] = fmt.exact(catalog.constant("default_utilization").value)
     # what an empty field means without an instance (with one: the instance's)
-    placeholders.update({"count": "1", "cpu-watts": "0", "memory-gb": "0", "instance": ""})
+    placeholders.update({"count": "1", "cpu-watts": "0", "memory-gb": "0"})
     for name, constant in (("mfu", "default_mfu"), ("lifetime-years", "embodied_lifetime_years"),
                            ("use-rate", "embodied_use_rate")):
         placeholders[name] = fmt.exact(catalog.constant(constant).value)
@@ -343,6 +352,7 @@ def form_options(catalog: Catalog | None = None) -> dict[str, Any]:
     return {
         "hardware": {label: items for label, items in hardware.items() if items},
         "providers": providers,
+        "instance_providers": [p for p in instances if p["instances"]],
         "zones": zones,
         "training_types": list(TRAINING_TYPES),
         "precisions": list(PRECISIONS),
@@ -370,6 +380,8 @@ PROJECT_OPTION_LABELS = {
 """The Project page's fields by name; its messages name them with these labels."""
 
 _MAX_PROJECT_CHARS = 250_000_000
+PROGRESS_JOBS = 1_000
+"""From this many jobs, the Project page is told when the estimating starts."""
 
 
 def _project_options(values: dict[str, str]) -> ImportOptions:
@@ -390,8 +402,14 @@ def _project_error(error: InputError) -> dict[str, str]:
             "message": error.describe(label)}
 
 
-def _project_of(request: dict[str, Any]) -> tuple[str, ProjectEstimate, dict[str, Any]]:
-    """``(table, project, import report)`` of a Project page request; raises InputError."""
+def _project_of(request: dict[str, Any], progress: Callable[[str], None] | None = None
+                ) -> tuple[str, ProjectEstimate, dict[str, Any]]:
+    """``(table, project, import report)`` of a Project page request, telling ``progress``
+    how far it is (in words); raises InputError."""
+    def tell(text: str) -> None:
+        if progress is not None:
+            progress(text)
+
     table = request.get("table", "")
     imported = request.get("import", "")
     report: dict[str, Any] = {}
@@ -399,13 +417,16 @@ def _project_of(request: dict[str, Any]) -> tuple[str, ProjectEstimate, dict[str
     jobs: list[ProjectJob] = []
     problems: list[RowProblem] = []
     if table.strip():
-        read = read_records(table, ImportOptions(), "jobs", catalog)
+        read = read_records(table, ImportOptions(progress=lambda at: tell(f"Reading the jobs: "
+                                                                          f"{at}…")),
+                            "jobs", catalog)
         jobs, problems = list(read.jobs), list(read.problems)
     if imported.strip():
         if problems:  # a line the table would lose when rewritten with the new jobs
             raise InputError("table", str(problems[0]), "jobs that can be read before a "
                              "file is added to them: correct or remove that line")
-        options = _project_options(request.get("options", {}))
+        options = replace(_project_options(request.get("options", {})),
+                          progress=lambda at: tell(f"Reading the file: {at}…"))
         records = read_records(imported, options, request.get("kind", "auto"), catalog)
         report = {"summary": records.summary,
                   "problems": [str(p) for p in (*records.problems, *records.skipped)]}
@@ -414,6 +435,8 @@ def _project_of(request: dict[str, Any]) -> tuple[str, ProjectEstimate, dict[str
         # each job numbered by its line of the new table (1 is the header), as a reading
         # of the table numbers them, without reading it again
         jobs = [replace(job, line=number) for number, job in enumerate(jobs, start=2)]
+    if len(jobs) >= PROGRESS_JOBS:
+        tell(f"Estimating {len(jobs):,} jobs…")
     return table, estimate_project(jobs, catalog, problems=problems), report
 
 
@@ -437,9 +460,10 @@ def _project_request(request: str) -> dict[str, Any] | str:
 
 
 @_never_raises
-def project(request: str) -> str:
+def project(request: str, progress: Callable[[str], None] | None = None) -> str:
     """The Project page: ``{"table": CSV of the jobs, "import": a file's text to add to
-    them, "kind": "auto", "options": {field: text}}`` as JSON text; returns JSON text
+    them, "kind": "auto", "options": {field: text}}`` as JSON text; ``progress`` (the
+    worker's messenger) is told, in words, how far a long reading is. Returns JSON text
     ``{"ok": true, "table", "html", "summary", "import"}`` (``table``: the jobs as a table
     of jobs, the imported ones added, which the page keeps and ``ml-emissions project``
     reads) or ``{"ok": false, "errors": [...]}``."""
@@ -447,7 +471,7 @@ def project(request: str) -> str:
     if isinstance(data, str):
         return data
     try:
-        table, result, report = _project_of(data)
+        table, result, report = _project_of(data, progress)
     except InputError as error:
         return json.dumps({"ok": False, "errors": [_project_error(e) for e in each_error(error)]})
     total = result.total

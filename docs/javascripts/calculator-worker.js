@@ -9,7 +9,8 @@
 // "exports_query" (argument: the query of a reply: its reports, asked for only when the
 // visitor copies or downloads one), or, from the Project page, "project" and
 // "project_exports" (argument: the page's jobs and a file's text as a JSON string), get
-// {id, result} (the reply object of ml_emissions.web) or {id, error}.
+// {id, result} (the reply object of ml_emissions.web) or {id, error}; before it, a
+// "project" request may send {id, progress} (how far the reading is, in words).
 // User input only ever travels as a string argument of a Python function: it never
 // becomes Python source.
 //
@@ -193,12 +194,14 @@ async function start() {
     const web = pyodide.pyimport("ml_emissions.web");
     warmUp = web.warm_up;
     // The only Python the pages can reach: functions of a string (JSON or a query).
+    // Each is given the request's text and its progress messenger, which only "project"
+    // takes.
     return {
-      calculate: web.calculate,
-      calculate_query: web.calculate_query,
-      exports_query: web.exports_query,
-      project: web.project,
-      project_exports: web.project_exports,
+      calculate: (argument) => web.calculate(argument),
+      calculate_query: (argument) => web.calculate_query(argument),
+      exports_query: (argument) => web.exports_query(argument),
+      project: (argument, progress) => web.project(argument, progress),
+      project_exports: (argument) => web.project_exports(argument),
     };
   });
   return { methods, ms: Math.round(performance.now() - started) };
@@ -237,7 +240,9 @@ self.onmessage = async ({ data }) => {
     if (!Object.hasOwn(methods, method) || typeof argument !== "string") {
       throw new Error(`bad request ${JSON.stringify(method)}`);
     }
-    postMessage({ id, result: JSON.parse(methods[method](argument)) });
+    // a long request (a Project file) says how far it is: {id, progress} messages, text
+    const progress = (text) => postMessage({ id, progress: String(text) });
+    postMessage({ id, result: JSON.parse(methods[method](argument, progress)) });
   } catch (error) {
     postMessage({ id, error: String(error?.message ?? error) });
   }

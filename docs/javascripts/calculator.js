@@ -66,6 +66,8 @@ class Runtime {
       this.view?.runtimeChanged();
     } else if (data.type === "failed") {
       this.fail(data.error);
+    } else if (data.progress !== undefined) {
+      this.pending.get(data.id)?.(data); // how far a long request is; its reply follows
     } else {
       const reply = this.pending.get(data.id);
       this.pending.delete(data.id);
@@ -157,9 +159,12 @@ class CalculatorView {
     this.parameters = new Set(form.dataset.parameters.split(" "));
     this.status = form.querySelector("#mle-status");
     this.formError = form.querySelector("#form-error");
-    this.provider = form.querySelector("#provider");
-    this.region = form.elements.namedItem("region");
-    this.regionGroups = [...this.region.querySelectorAll("optgroup")].map((g) => g.cloneNode(true));
+    // a provider's picker for each field listed by provider (cloud region, instance)
+    this.pickers = [...form.querySelectorAll("select[data-picks]")].map((provider) => {
+      const field = form.elements.namedItem(provider.dataset.picks);
+      const groups = [...field.querySelectorAll("optgroup")].map((g) => g.cloneNode(true));
+      return { provider, field, groups };
+    });
     this.result = document.getElementById("mle-result");
     this.stale = document.getElementById("mle-stale");
     this.announcer = document.getElementById("mle-announce");
@@ -181,7 +186,7 @@ class CalculatorView {
       const button = event.target.closest("button[data-export]");
       if (button) this.export(button);
     });
-    this.syncRegions();
+    for (const picker of this.pickers) this.syncPicker(picker);
     this.applyModes();
 
     startRuntime(form);
@@ -216,7 +221,8 @@ class CalculatorView {
 
   // An idle worker gets the change at once; a busy one, the last change of a burst.
   changed(target) {
-    if (target === this.provider) this.syncRegions();
+    const picker = this.pickers.find((p) => p.provider === target);
+    if (picker) this.syncPicker(picker);
     if (target.type === "radio") this.applyModes();
     clearTimeout(this.timer);
     if (runtime.state === "ready" && runtime.pending.size === 0) this.recalculate();
@@ -332,11 +338,14 @@ class CalculatorView {
     for (const radio of this.form.querySelectorAll('input[type="radio"]')) {
       if (Object.hasOwn(params, radio.value)) radio.checked = true;
     }
-    const group = this.regionGroups.find((g) =>
-      [...g.querySelectorAll("option")].some((option) => option.value === params.region),
-    );
-    if (group) this.provider.value = group.dataset.provider;
-    this.syncRegions();
+    for (const picker of this.pickers) {
+      const value = params[picker.field.name];
+      const group = picker.groups.find((g) =>
+        [...g.querySelectorAll("option")].some((option) => option.value === value),
+      );
+      if (group) picker.provider.value = group.dataset.provider;
+      this.syncPicker(picker);
+    }
     for (const name of this.parameters) {
       const control = this.form.elements.namedItem(name);
       if (!control) continue;
@@ -348,13 +357,13 @@ class CalculatorView {
     this.applyModes();
   }
 
-  // Show the regions of the chosen provider only.
-  syncRegions() {
-    const current = this.region.value;
-    const group = this.regionGroups.find((g) => g.dataset.provider === this.provider.value);
-    this.region.replaceChildren(...group.cloneNode(true).children);
-    this.region.value = current;
-    if (this.region.selectedIndex < 0) this.region.selectedIndex = 0;
+  // Show the chosen provider's regions (or instance types) only.
+  syncPicker({ provider, field, groups }) {
+    const current = field.value;
+    const group = groups.find((g) => g.dataset.provider === provider.value);
+    field.replaceChildren(...group.cloneNode(true).children);
+    field.value = current;
+    if (field.selectedIndex < 0) field.selectedIndex = 0;
   }
 
   // Show and enable the fields of each checked alternative (a field's data-mode lists
@@ -475,6 +484,11 @@ class ProjectView {
       this.table.value = "";
       this.changed();
     });
+    // a job's Duplicate and Remove buttons (in the result's table of jobs) edit its line
+    this.result.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-job-action]");
+      if (button) this.editLine(button.dataset.jobAction, Number(button.dataset.line));
+    });
     document.getElementById("mle-project-exports").addEventListener("click", (event) => {
       const button = event.target.closest("button[data-export]");
       if (button) this.export(button);
@@ -488,6 +502,16 @@ class ProjectView {
     this.disposed = true;
     clearTimeout(this.timer);
     if (runtime?.view === this) runtime.view = null;
+  }
+
+  // Duplicate (below it) or remove line `line` of the table of jobs (1 is its header).
+  editLine(action, line) {
+    const lines = this.table.value.replace(/\n$/, "").split("\n");
+    if (!(line >= 2 && line <= lines.length)) return;
+    if (action === "duplicate") lines.splice(line, 0, lines[line - 1]);
+    else if (action === "remove") lines.splice(line - 1, 1);
+    this.table.value = lines.join("\n") + "\n";
+    this.changed();
   }
 
   restore() {
@@ -570,8 +594,12 @@ class ProjectView {
     this.latest = id;
   }
 
-  receive(id, { result, error }) {
+  receive(id, { result, error, progress }) {
     if (this.disposed || id !== this.latest) return; // stale
+    if (progress !== undefined) {
+      this.report.textContent = progress;
+      return;
+    }
     this.clearErrors();
     if (error !== undefined) {
       this.showError("form", `The project failed: ${error}`);

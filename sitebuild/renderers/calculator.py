@@ -204,7 +204,9 @@ class FormData:
                        ("aria-describedby", f"{name}-hint {name}-error")],
         }
         if name == "region":
-            data.update(self._regions(value))
+            data.update(self._grouped(value, self.options["providers"], "regions"))
+        elif name == "instance":
+            data.update(self._grouped(value, self.options["instance_providers"], "instances"))
         elif name in SELECTS:
             data["options"] = [{"value": v, "text": t, "selected": v == value}
                                for v, t in SELECTS[name](self.options)]
@@ -219,16 +221,18 @@ class FormData:
                              ("autocomplete", "off"), ("spellcheck", "false")]
         return data
 
-    def _regions(self, value: str) -> dict[str, Any]:
-        providers = self.options["providers"]
+    @staticmethod
+    def _grouped(value: str, providers: list[dict[str, Any]], items: str) -> dict[str, Any]:
+        """A provider's picker and the provider's ``items`` (regions or instance types),
+        one option group per provider: the page's script shows the chosen provider's."""
         chosen = next((p["id"] for p in providers
-                       if any(r["key"] == value for r in p["regions"])), providers[0]["id"])
+                       if any(r["key"] == value for r in p[items])), providers[0]["id"])
         return {
             "providers": [{"id": p["id"], "name": p["name"], "selected": p["id"] == chosen}
                           for p in providers],
             "groups": [{"id": p["id"], "label": p["name"],
                         "options": [{"value": r["key"], "text": r["label"],
-                                     "selected": r["key"] == value} for r in p["regions"]]}
+                                     "selected": r["key"] == value} for r in p[items]]}
                        for p in providers],
         }
 

@@ -30,6 +30,7 @@ from tests.browser.pages import (
     open_page,
     wait_ready,
 )
+from tests.conftest import data_rows
 
 CALCULATOR = "calculator/"
 ML_EMISSIONS = str(Path(sys.executable).with_name("ml-emissions"))
@@ -101,9 +102,10 @@ INPUT_CASES = [
     ("custom-watts", [("mode", "watts", ""), ("fill", "watts", "300")],
      changed(hardware=None, watts="300")),
     ("count", [("fill", "count", "3")], changed(count="3")),
-    ("cloud-instance", [("mode", "instance", ""), ("fill", "instance", "aws:p4d.24xlarge"),
+    ("cloud-instance", [("mode", "instance", ""), ("select", "instance-provider", "azure"),
+                        ("select", "instance", "azure:Standard_ND96isr_H100_v5"),
                         ("fill", "count", "")],
-     changed(hardware=None, instance="aws:p4d.24xlarge", count=None)),
+     changed(hardware=None, instance="azure:Standard_ND96isr_H100_v5", count=None)),
     ("count-left-empty", [("fill", "count", "")], changed(count=None)),
     ("hours", [("fill", "hours", "100.5")], changed(hours="100.5")),
     ("device-hours", [("mode", "device-hours", ""), ("fill", "device-hours", "500")],
@@ -166,7 +168,7 @@ def test_each_input_updates_the_estimate(calculator: Page, actions: list[tuple[s
 
 
 SLOW_REPLY = """
-    const reply = { id, result: JSON.parse(methods[method](argument)) };
+    const reply = { id, result: JSON.parse(methods[method](argument, progress)) };
     // test only: the reply for 111 hours comes late, after the next request's
     if (argument.includes('"hours":"111"')) setTimeout(() => postMessage(reply), 1500);
     else postMessage(reply);"""
@@ -185,7 +187,7 @@ def test_screen_readers_hear_the_new_estimate_once_typing_pauses(calculator: Pag
 def test_a_late_reply_to_an_older_request_is_dropped(browser: Browser, site_url: str) -> None:
     context = new_context(browser)
     worker = (ROOT / "docs" / "javascripts" / "calculator-worker.js").read_text()
-    line = "    postMessage({ id, result: JSON.parse(methods[method](argument)) });"
+    line = "    postMessage({ id, result: JSON.parse(methods[method](argument, progress)) });"
     assert worker.count(line) == 1, "the worker's reply line changed: update this test"
 
     def slow_worker(route: Route) -> None:
@@ -237,6 +239,26 @@ def test_the_region_list_follows_the_provider(calculator: Page) -> None:
     expected = next(p for p in web.form_options()["providers"] if p["id"] == "aws")["regions"]
     assert regions == [r["key"] for r in expected]
     expect_result(calculator, changed(region=expected[0]["key"]))
+
+
+def test_the_instance_list_follows_its_provider(
+        calculator: Page, live: tuple[Page, Guard, BrowserContext]) -> None:
+    act(calculator, [("mode", "instance", ""), ("select", "instance-provider", "gcp")])
+    shown = calculator.eval_on_selector_all("#instance option", "els => els.map(e => e.value)")
+    # every Google Cloud machine type and TPU slice of the table, in its order, no other
+    expected = [f"gcp:{row['instance_type']}" for row in data_rows("instances.csv")
+                if row["provider"] == "gcp"]
+    assert shown == expected
+    reply = expect_result(calculator, changed(hardware=None, instance=expected[0]))
+    assert "a2-highgpu-1g" in reply["html"]
+    # the same name in the permalink opens the same instance, under its provider
+    _, guard, context = live
+    opened = open_page(context, guard, calculator.url)
+    wait_ready(opened)
+    expect(opened.locator("#instance-provider")).to_have_value("gcp")
+    expect(opened.locator("#instance")).to_have_value(expected[0])
+    expect(opened.locator("#choose-instance")).to_be_checked()
+    opened.close()
 
 
 def test_the_form_works_with_the_keyboard(calculator: Page) -> None:

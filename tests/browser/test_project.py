@@ -113,3 +113,43 @@ def test_a_small_project_fits_in_a_link(browser: Browser, site_url: str, guard: 
     expect(opened.locator("#table")).to_have_value(table)
     expect_project(opened, table)
     context.close()  # type: ignore[attr-defined]
+
+
+def test_a_long_file_tells_its_progress(browser: Browser, site_url: str, guard: Guard,
+                                        tmp_path: Path) -> None:
+    # the worker says how far it is while it reads; the page shows it, then the summary
+    page, context = open_project(browser, site_url, guard)
+    page.evaluate("""() => {
+      window.shownReports = [];
+      const report = document.getElementById("mle-import-report");
+      new MutationObserver(() => window.shownReports.push(report.textContent))
+        .observe(report, { childList: true, characterData: true, subtree: true });
+    }""")
+    long_table = tmp_path / "jobs.csv"
+    long_table.write_text("hardware,hours,zone\n" + "V100,1,FR\n" * 25_000, "utf-8")
+    page.set_input_files("#file", str(long_table))
+    expect(page.locator("#mle-import-report")).to_contain_text(
+        "table of jobs: 25,000 jobs read", timeout=60_000)
+    shown = page.evaluate("window.shownReports")
+    assert "Reading the file: line 20,000 of 25,001…" in shown
+    assert shown.index("Estimating 25,000 jobs…") < len(shown) - 1
+    context.close()  # type: ignore[attr-defined]
+
+
+def test_a_job_is_duplicated_and_removed_with_its_buttons(browser: Browser, site_url: str,
+                                                          guard: Guard) -> None:
+    page, context = open_project(browser, site_url, guard)
+    lines = page.locator("#table").input_value().splitlines()
+    assert len(lines) >= 3  # the example: a header and at least two jobs
+    page.click('#mle-project-result button[data-job-action="duplicate"][data-line="2"]')
+    duplicated = "\n".join([lines[0], lines[1], lines[1], *lines[2:]]) + "\n"
+    expect(page.locator("#table")).to_have_value(duplicated)
+    expect_project(page, duplicated)
+    page.click('#mle-project-result button[data-job-action="remove"][data-line="4"]')
+    removed = "\n".join([lines[0], lines[1], lines[1], *lines[3:]]) + "\n"
+    expect(page.locator("#table")).to_have_value(removed)
+    expect_project(page, removed)
+    page.reload()  # kept, like a typed edit
+    page.wait_for_function(READY, timeout=120_000)
+    expect(page.locator("#table")).to_have_value(removed)
+    context.close()  # type: ignore[attr-defined]

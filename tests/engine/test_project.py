@@ -206,3 +206,21 @@ def test_the_json_report_opens_again_as_the_same_project() -> None:
     assert [j.job.state for j in reopened.jobs] == [j.job.state for j in project.jobs]
     with pytest.raises(FileKindError):
         read_records('{"format": "something else"}')
+
+
+def test_a_long_reading_tells_its_progress() -> None:
+    # 25,000 one-line jobs after the header: lines 10,000 and 20,000 of 25,001 are told,
+    # then the estimating (1,000 jobs or more); the reply is the same with or without
+    from ml_emissions import web
+    table = "hardware,hours,zone\n" + "V100,1,FR\n" * 25_000
+    told: list[str] = []
+    request = json.dumps({"table": "", "import": table, "kind": "auto", "options": {}})
+    reply = json.loads(web.project(request, told.append))
+    assert told == ["Reading the file: line 10,000 of 25,001…",
+                    "Reading the file: line 20,000 of 25,001…", "Estimating 25,000 jobs…"]
+    assert reply["ok"] and reply["summary"].startswith("25,000 jobs counted")
+    assert json.loads(web.project(request)) == reply
+    # a short table tells nothing
+    told.clear()
+    web.project(json.dumps({"table": "hardware,hours,zone\nV100,1,FR\n"}), told.append)
+    assert told == []

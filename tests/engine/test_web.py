@@ -162,7 +162,7 @@ def test_form_options_give_what_an_empty_field_means() -> None:
         # optional fields without a value of their own
         "active-parameters": "", "embodied-kg-per-device": "",
         "embodied-host-kg-per-device": "", "compare-hardware": "", "compare-count": "",
-        "compare-location": "", "compare-precision": "", "instance": ""}
+        "compare-location": "", "compare-precision": ""}
     assert set(options["placeholders"]) <= set(options["parameters"])
     assert options["training_types"] == ["pre-training", "fine-tuning"]
 

@@ -112,7 +112,7 @@ def _job(row: dict[str, str], line: int, options: ImportOptions, catalog: Catalo
 
 def read_codecarbon(text: str, options: ImportOptions, catalog: Catalog) -> ImportResult:
     """The runs of a CodeCarbon ``emissions.csv``; each unreadable line a problem."""
-    rows = rows_of(text)
+    rows = rows_of(text, progress=options.progress)
     first = next(rows, None)
     if first is None:
         raise FileKindError("an empty file", "CodeCarbon's emissions.csv with its header")

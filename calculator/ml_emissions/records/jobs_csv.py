@@ -34,7 +34,7 @@ def is_jobs_table(header: list[str]) -> bool:
 def read_jobs_table(text: str, options: ImportOptions) -> ImportResult:
     """The jobs of a table of jobs; a row that is not a valid job is a problem of its
     line when estimated (:func:`~ml_emissions.project.estimate_project`)."""
-    rows = rows_of(text)
+    rows = rows_of(text, progress=options.progress)
     first = next(rows, None)
     if first is None:
         raise FileKindError("an empty file", "a header line and one line per job")

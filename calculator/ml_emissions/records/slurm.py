@@ -140,7 +140,7 @@ def _job(row: dict[str, str], line: int, options: ImportOptions,
 def read_sacct(text: str, options: ImportOptions, catalog: Catalog) -> ImportResult:
     """The jobs of a ``sacct -P`` log: steps folded into their job, jobs that never ran
     skipped, each unreadable line a problem (the others kept)."""
-    rows = rows_of(text, "|", quoted=False)
+    rows = rows_of(text, "|", quoted=False, progress=options.progress)
     first = next(rows, None)
     if first is None:
         raise FileKindError("an empty file", "a sacct -P log with its header line")

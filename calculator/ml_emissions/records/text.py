@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..errors import InputError
@@ -16,6 +16,9 @@ __all__ = ["MAX_FILE_BYTES", "FileKindError", "ImportOptions", "ImportResult", "
            "device_map", "power_per_cpu", "rows_of"]
 
 MAX_WATTS_PER_CPU = 1000.0
+
+PROGRESS_LINES = 10_000
+"""How often a reading tells its progress, in lines."""
 
 MAX_FILE_BYTES = 200_000_000
 """The largest file read (a 100,000-line ``sacct`` log is about 15 MB)."""
@@ -40,13 +43,16 @@ class ImportOptions:
     ``gpu_map`` maps a scheduler's GPU type (``a100``) and ``partition_map`` a partition
     to a catalog device name, for files that name no model or an ambiguous one;
     ``cpu_watts_per_cpu`` is the power of one allocated CPU [W] (host CPU power is then
-    that times the job's CPUs); ``final`` holds the ids of the final training jobs."""
+    that times the job's CPUs); ``final`` holds the ids of the final training jobs.
+    ``progress``, when given, is told how far the reading is, in words ("line 20,000 of
+    100,001"), every :data:`PROGRESS_LINES` lines (the Project page shows it)."""
 
     defaults: Mapping[str, str] = field(default_factory=dict)
     gpu_map: Mapping[str, str] = field(default_factory=dict)
     partition_map: Mapping[str, str] = field(default_factory=dict)
     cpu_watts_per_cpu: float | None = None
     final: frozenset[str] = frozenset()
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -63,9 +69,9 @@ class ImportResult:
     @property
     def summary(self) -> str:
         """``"12 jobs read, 2 lines with problems, 3 jobs skipped (never ran)"``."""
-        jobs = f"{len(self.jobs)} job{'' if len(self.jobs) == 1 else 's'} read"
-        parts = [jobs, f"{len(self.problems)} line(s) with problems",
-                 f"{len(self.skipped)} job(s) skipped (never ran)"]
+        jobs = f"{len(self.jobs):,} job{'' if len(self.jobs) == 1 else 's'} read"
+        parts = [jobs, f"{len(self.problems):,} line(s) with problems",
+                 f"{len(self.skipped):,} job(s) skipped (never ran)"]
         return f"{self.kind}: " + ", ".join(parts)
 
 
@@ -124,13 +130,20 @@ def decode(data: bytes | str) -> str:
     return text
 
 
-def rows_of(text: str, delimiter: str = ",", *, quoted: bool = True
+def rows_of(text: str, delimiter: str = ",", *, quoted: bool = True,
+            progress: Callable[[str], None] | None = None
             ) -> Iterator[tuple[int, list[str]]]:
     """``(line number, cells)`` of each non-empty line; with ``quoted``, fields may be
     quoted to hold the delimiter (CSV's rules), else quotes are plain characters
-    (``sacct -P``)."""
+    (``sacct -P``). ``progress`` is told the line reached every :data:`PROGRESS_LINES`
+    lines of a longer text."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter,
                         quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE)
+    total = text.count("\n") + (not text.endswith("\n")) if progress else 0
+    next_report = PROGRESS_LINES
     for cells in reader:
+        if progress and reader.line_num >= next_report:
+            progress(f"line {reader.line_num:,} of {total:,}")
+            next_report += PROGRESS_LINES
         if any(cell.strip() for cell in cells):
             yield reader.line_num, [cell.strip() for cell in cells]
