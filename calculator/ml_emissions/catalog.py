@@ -285,6 +285,11 @@ def _zones_by_name(zones: tuple[Zone, ...]) -> dict[str, Zone]:
     return names
 
 
+def _words(text: str) -> list[str]:
+    """The lower-case words of ``text`` (runs of letters and digits)."""
+    return [w for w in re.split(r"[^0-9a-z]+", text.lower()) if w]
+
+
 def _suggest(query: str, names: dict[str, str], n: int = 3) -> list[str]:
     """Up to ``n`` display names whose normalized form is close to ``query``."""
     close = difflib.get_close_matches(normalize_name(query), list(names), n=n, cutoff=0.6)
@@ -422,7 +427,7 @@ class Catalog:
         instances of ``count`` devices (any count when None) carry them, then as given:
         where the query does not tell variants apart, the likelier comes first (eight
         H100s are SXM boards, not NVL cards; "H100 PCIe" is still the PCIe card)."""
-        words = [w for w in re.split(r"[^0-9a-z]+", query.lower()) if w]
+        words = _words(query)
         carried: dict[str, int] = {}
         for instance in self.instances:
             if count is None or instance.accelerator_count == count:
@@ -439,7 +444,7 @@ class Catalog:
         """Of the instance types whose name holds every word of ``name`` (at least two),
         the one with the most accelerators (``"ND H100 v5"``:
         ``azure:Standard_ND96isr_H100_v5``, eight H100 SXM); None when none does."""
-        words = [w for w in re.split(r"[^0-9a-z]+", name.lower()) if w]
+        words = _words(name)
         if len(words) < 2:
             return None
         found = [i for i in self.instances
