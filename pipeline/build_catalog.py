@@ -5,7 +5,8 @@ problems if any rule fails. Each catalog table holds the columns of the engine's
 dataclass (:mod:`ml_emissions.catalog`), each converted by its schema's type
 (:mod:`pipeline.schema`): a number to a float, an integer to an int, a list cell to a
 list, an empty cell to None. A cloud region's own intensity and carbon-free share are
-those of the latest operational year of ``intensity_history.csv``.
+those of the latest operational year of ``intensity_history.csv``; a provider's PUE row
+is named as its provider is in ``providers.csv`` (its ``name`` is empty in ``pue.csv``).
 
 The output is deterministic: the same tables give the same bytes. Sources are stored once
 in a ``sources`` list that rows point to by index, and each table is stored as
@@ -101,21 +102,30 @@ def _provider_figures(tables: dict[str, Table], sources: SourceIndex
             for key, row in latest.items()}
 
 
+def _pue_names(tables: dict[str, Table]) -> dict[tuple[str, ...], dict[str, Any]]:
+    """``(pue_id,) -> {name}`` of each provider's PUE row: its provider's name in
+    ``providers.csv`` (the row's own ``name`` is empty, as the rules require)."""
+    providers = {row["provider_id"]: row["name"] for _, row in tables["providers"].rows}
+    return {(row["pue_id"],): {"name": providers[row["pue_id"]]}
+            for _, row in tables["pue"].rows if row["scope"] == "provider"}
+
+
 def _table(schema: TableSchema, table: Table, dataclass: type, sources: SourceIndex,
-           extra: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
+           derived: dict[tuple[str, ...], dict[str, Any]]) -> dict[str, Any]:
+    """The catalog table of ``table``: the columns of ``dataclass``, each from its column
+    of the data, else from ``derived`` (by the row's primary key), else None."""
     columns = [f.name for f in dataclasses.fields(dataclass)]
     rows = []
     for _, row in table.rows:
         values: dict[str, Any] = {}
-        if dataclass is engine.Region:
-            values.update(extra.get((row["provider"], row["region_id"]), {}))
         for column in columns:
             if column == "source":
                 values[column] = sources.add(row)
             elif column in schema.columns:
                 values[column] = convert(schema.field(column), row[column])
-            elif column not in values:
+            else:
                 values[column] = None  # a derived column this row has no value for
+        values.update(derived.get(tuple(row[k] for k in schema.primary_key), {}))
         rows.append([values[column] for column in columns])
     return {"columns": columns, "rows": rows}
 
@@ -125,9 +135,10 @@ def compile_catalog(tables: dict[str, Table], version: str,
     """Turn validated tables into the catalog structure."""
     sources = SourceIndex()
     catalog: dict[str, Any] = {"format": engine.CATALOG_FORMAT, "version": version}
-    figures = _provider_figures(tables, sources)
+    derived = {"cloud_regions": _provider_figures(tables, sources), "pue": _pue_names(tables)}
     for name, (table, dataclass) in CATALOG_TABLES.items():
-        catalog[name] = _table(schemas[table], tables[table], dataclass, sources, figures)
+        catalog[name] = _table(schemas[table], tables[table], dataclass, sources,
+                               derived.get(table, {}))
     catalog["sources"] = sources.rows
     return catalog
 

@@ -21,7 +21,10 @@ passed its schema.
 * each constant the engine reads exists, within its bounds, the MFU range holds its
   default (mfu_low <= default_mfu <= mfu_high), and the limits on inputs are above every
   figure of the data;
-* each facility's default PUE row exists.
+* each facility's default PUE row exists;
+* a PUE row has one name: a default's own (its ``name``), a provider's that of its
+  provider in ``providers.csv`` (its ``pue_id`` is the provider's id, its ``name``
+  empty), and no default is named as a provider is.
 """
 
 from __future__ import annotations
@@ -295,9 +298,36 @@ def _facility_pue(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[P
                           f"the default {pue_id!r} of the {facility} facility is missing")
 
 
+def _pue_names(schemas: dict[str, TableSchema], tables: Tables) -> Iterator[Problem]:
+    """A default row's name is its own; a provider row's is its provider's, in
+    providers.csv (stored once: the catalog takes it from there)."""
+    schema = schemas["pue"]
+    providers = {row["provider_id"]: row["name"] for _, row in _rows(tables, "providers")}
+    named = {name.casefold(): provider_id for provider_id, name in providers.items()}
+    for line, row in _rows(tables, "pue"):
+        if row["scope"] == "provider":
+            name = providers.get(row["pue_id"])
+            if name is None:
+                yield _problem(schema, line, row, "pue_id", f"{row['pue_id']!r} is not a "
+                               "provider_id of data/providers.csv; a provider row's pue_id "
+                               "is its provider's id")
+            elif row["name"]:
+                yield _problem(schema, line, row, "name", f"{row['name']!r} is given, but a "
+                               f"provider row is named by data/providers.csv ({name!r}); "
+                               "leave it empty")
+        elif not row["name"]:
+            yield _problem(schema, line, row, "name", "is empty; a default row needs its "
+                           "display name (a provider row takes its provider's, from "
+                           "data/providers.csv)")
+        elif row["name"].casefold() in named:
+            yield _problem(schema, line, row, "name", f"{row['name']!r} is the name of the "
+                           f"provider {named[row['name'].casefold()]!r} of "
+                           "data/providers.csv; name the default otherwise")
+
+
 RULES: tuple[Rule, ...] = (_power, _threads, _aliases, _zones, _region_pue, _throughput,
                            _embodied, _instances, _compute_cases, _sources, _constants,
-                           _facility_pue)
+                           _facility_pue, _pue_names)
 
 
 def check_rules(schemas: dict[str, TableSchema], tables: Tables) -> list[Problem]:

@@ -233,6 +233,10 @@ class PueDefault:
     estimate) or ``convention``."""
 
     pue_id: str
+    name: str
+    """Display name, as charts and tables show the row: a default's own (the facility or
+    reference it stands for, e.g. "Data centre, operator unknown"), a provider's that of
+    its provider (``providers.csv``, whose ``provider_id`` is the ``pue_id``)."""
     scope: str
     pue: float
     pue_type: str

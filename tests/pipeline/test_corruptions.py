@@ -128,7 +128,7 @@ FILES = [
      "data/pue.csv, line 2: holds a NUL byte"),
     ("one field too many", lambda p: _write(p, p.read_bytes().replace(b"\n", b",x\n", 2)
                                             .replace(b",x\n", b"\n", 1)),
-     "data/pue.csv, line 2: the row has 10 fields; the header has 9"),
+     "data/pue.csv, line 2: the row has 11 fields; the header has 10"),
     ("an extra column", lambda p: _write(p, p.read_bytes().replace(b"\n", b",extra\n", 1)),
      "data/pue.csv, line 1: columns not in its schema 'extra'"),
     ("a missing column", lambda p: _write(p, p.read_bytes().replace(b"pue_type,", b"", 1)),

@@ -198,7 +198,8 @@ def test_frictionless_rejects_a_broken_copy(data_copy: Path, file: str, column: 
 
 def test_frictionless_rejects_a_stale_package(data_copy: Path) -> None:
     with (data_copy / "pue.csv").open("a", encoding="utf-8") as handle:
-        handle.write("extra,default,1.5,survey,Somebody,https://example.org,2024,CC-BY-4.0,\n")
+        handle.write("extra,Extra,default,1.5,survey,Somebody,https://example.org,2024,"
+                     "CC-BY-4.0,\n")
     errors = _errors(data_copy / "datapackage.json")
     assert {("pue", None, None, "hash-count"), ("pue", None, None, "byte-count")} \
         == set(errors)
