@@ -4,6 +4,7 @@ document$.subscribe(() => {
   for (const box of document.querySelectorAll(".mle-data-table")) {
     const table = box.querySelector("table.mle-sortable");
     const filter = box.querySelector("input.mle-filter");
+    const wrap = box.querySelector("input.mle-wrap");
     const count = box.querySelector(".mle-row-count");
     if (!table || box.dataset.bound) continue;
     box.dataset.bound = "true";
@@ -20,6 +21,14 @@ document$.subscribe(() => {
         if (match) shown += 1;
       }
       if (count) count.textContent = `${shown} of ${rows.length} rows shown`;
+    });
+
+    // A cell too long for its column ends in an ellipsis (data-tables.css): its whole text
+    // on demand, for every cell at once, or as the tooltip of the cell under the pointer.
+    wrap?.addEventListener("change", () => box.classList.toggle("mle-wrapped", wrap.checked));
+    body.addEventListener("pointerover", (event) => {
+      const cell = event.target.closest?.("td");
+      if (cell && !cell.title && cell.scrollWidth > cell.clientWidth) cell.title = cell.textContent;
     });
 
     const headers = [...table.tHead.rows[0].cells];

@@ -13,7 +13,6 @@ import io
 import shlex
 import subprocess
 import sys
-from html import escape
 from urllib.parse import urlsplit
 
 from ml_emissions import InputError, Job, compare_regions, estimate
@@ -22,6 +21,7 @@ from ml_emissions.catalog import Catalog, Hardware, load_catalog
 from ml_emissions.cli import main as cli_main
 from ml_emissions.errors import each_error
 from ml_emissions.facility import PUE_TYPE_WORDS, resolve_facility
+from ml_emissions.reports import _share as share_text
 from ml_emissions.reports import describe, describe_comparison, provider_figure_text
 from ml_emissions.resolve import job_from_params, resolve
 from pipeline.legacy_comparison import compare, summarize
@@ -83,13 +83,14 @@ def legacy_comparison(context: Context, provider: str = "") -> str:
 
 def percent(context: Context, **what: str) -> str:
     """A fraction of the catalog as a percentage. Exactly one of ``constant=ID`` (its
-    value x 100, e.g. a range spread) or ``pue-overhead=ID`` ((PUE - 1) x 100, the
-    energy spent beyond the IT equipment)."""
+    value x 100 exactly, e.g. a range spread, as the reports give a share: ``85%``) or
+    ``pue-overhead=ID`` ((PUE - 1) x 100 to three figures, the energy spent beyond the IT
+    equipment)."""
     if len(what) != 1:
         raise MarkerError(f"percent needs exactly one selector, got {sorted(what)}")
     ((key, arg),) = what.items()
-    if key == "constant":
-        return fmt.percent(100.0 * context.catalog.constant(arg).value)
+    if key == "constant":  # a share assumed, exactly, as the engine's reports write it
+        return share_text(context.catalog.constant(arg).value)
     if key == "pue-overhead":
         row = context.catalog.pue_for(arg)
         if row is None:
@@ -350,10 +351,24 @@ def input_limits(context: Context) -> str:
 # -- examples and their output ------------------------------------------------------
 
 
-def _code_block(text: str, language: str = "text") -> str:
-    """A code block on a single line of HTML (newlines as ``&#10;``), so that the marker
-    may sit at any indentation, e.g. inside a content tab or an admonition."""
-    body = escape(text.rstrip()).replace("\n", "&#10;")
+def _verbatim(character: str) -> str:
+    """A character of a code block: ASCII letters, digits and spaces as they are, any other
+    ASCII character (punctuation, newline) as a numeric character reference."""
+    if not character.isascii() or character.isalnum() or character == " ":
+        return character
+    return f"&#{ord(character)};"
+
+
+def code_block(text: str, language: str = "text") -> str:
+    """A code block that shows, copies and selects as exactly ``text``, on a single line
+    of HTML so that the marker may sit at any indentation (inside a content tab or an
+    admonition, where Markdown treats it as inline HTML in a paragraph). Every ASCII
+    character but letters, digits and spaces is a character reference (``&#36;`` for
+    ``$``, ``&#92;`` for a backslash, ``&#10;`` for a newline): no inline pattern of
+    Markdown or its extensions (backslash escapes, emphasis, links, arithmatex's
+    ``$...$`` and ``\\(...\\)`` maths, which KaTeX would typeset) can match in it, and
+    the browser shows the characters themselves."""
+    body = "".join(_verbatim(character) for character in text)
     return (f'<div class="language-{language} highlight"><pre><span></span>'
             f"<code>{body}</code></pre></div>")
 
@@ -368,23 +383,25 @@ def example_output(context: Context, file: str) -> str:
                           cwd=ROOT, check=False, timeout=120)
     if done.returncode != 0 or not done.stdout.strip():
         raise MarkerError(f"{file} failed (exit {done.returncode}): {done.stderr.strip()}")
-    return _code_block(done.stdout)
+    return code_block(done.stdout)
 
 
 def cli_output(context: Context, args: str) -> str:
-    """Run ``ml-emissions ARGS`` in-process at build time and show the command and its
-    output."""
+    """Run ``ml-emissions ARGS`` in-process at build time and show the command, then in a
+    block of its own exactly what it prints (its copy button copies that output)."""
     argv = shlex.split(args)
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         status = cli_main(argv)
     if status != 0:
         raise MarkerError(f"ml-emissions {args} failed (exit {status}): {stderr.getvalue()}")
-    return _code_block(f"$ ml-emissions {args}\n{stdout.getvalue()}", "console")
+    return (code_block(f"ml-emissions {args}\n", "sh")
+            + code_block(stdout.getvalue(), "text"))
 
 
 __all__ = [
     "cli_output",
+    "code_block",
     "estimate_detail",
     "estimate_table",
     "example_output",

@@ -9,6 +9,7 @@ from html import escape
 
 from ml_emissions import __version__
 from ml_emissions.citation import PAPER_BIBTEX, tool_bibtex
+from sitebuild.renderers.extra import code_block
 from sitebuild.renderers.markers import Context, MarkerError
 from sitebuild.renderers.values import DATA
 
@@ -69,6 +70,4 @@ def bibtex(context: Context, of: str) -> str:
     entries = {"paper": PAPER_BIBTEX, "tool": tool_bibtex()}
     if of not in entries:
         raise MarkerError(f"of={of!r}: expected paper or tool")
-    body = escape(entries[of]).replace("\n", "&#10;")
-    return (f'<div class="language-bibtex highlight"><pre><span></span><code>{body}</code>'
-            "</pre></div>")
+    return code_block(entries[of], "bibtex")

@@ -13,7 +13,7 @@ from pipeline.column_docs import column_rows
 from pipeline.schema import load_schemas
 from sitebuild.renderers.markers import Context, MarkerError
 from sitebuild.renderers.safe import Markup, code, link, md_text
-from sitebuild.renderers.values import DATA, read_rows
+from sitebuild.renderers.values import DATA, read_rows, value
 
 KG_PER_UNIT = {"kg": 1.0, "t": 1000.0, "lb": 0.45359237}  # 1 lb = 0.45359237 kg exactly
 
@@ -71,28 +71,43 @@ def regions_ranked(context: Context, order: str = "cleanest", n: str = "10",
 
 
 def pue_table(context: Context) -> str:
-    """Every PUE value of data/pue.csv with its source."""
-    rows = [[code(p.pue_id), p.scope, fmt.number(p.pue),
+    """Every PUE value of data/pue.csv by its name (a provider's as data/providers.csv
+    names it), with its source."""
+    rows = [[p.name, p.scope, fmt.number(p.pue),
              link(p.source.citation, p.source.url), str(p.source.year)]
             for p in sorted(context.catalog.pue, key=lambda p: (p.scope, p.pue))]
-    return markdown_table(["Id", "Scope", "PUE", "Source", "Year"], rows)
+    return markdown_table(["Name", "Scope", "PUE", "Source", "Year"], rows)
 
 
 def equivalents_table(context: Context) -> str:
-    """Every equivalence factor with its source."""
-    rows = []
-    for eq in context.catalog.equivalents:
-        basis = "kg CO2e" if eq.basis == "co2e_kg" else "kWh"
-        rows.append([eq.label, f"{fmt.number(eq.amount_per_unit)} {basis} per {eq.unit}",
-                     link(eq.source.citation, eq.source.url), str(eq.source.year)])
+    """Every equivalence factor with its source (each factor as ``data:value`` gives it)."""
+    rows = [[eq.label, value(context, equivalent=eq.equivalent_id),
+             link(eq.source.citation, eq.source.url), str(eq.source.year)]
+            for eq in context.catalog.equivalents]
     return markdown_table(["Equivalent", "Factor", "Source", "Year"], rows)
 
 
 def constants_table(context: Context) -> str:
-    """Every model constant and assumption with its source."""
-    rows = [[code(c.constant_id), fmt.number(c.value), c.unit, c.note,
+    """Every model constant and assumption with its source (each value with its unit as
+    ``data:value`` gives it in the prose: as in the data)."""
+    rows = [[code(c.constant_id), value(context, constant=c.constant_id), c.note,
              link(c.source.citation, c.source.url)] for c in context.catalog.constants]
-    return markdown_table(["Constant", "Value", "Unit", "Meaning", "Source"], rows)
+    return markdown_table(["Constant", "Value", "Meaning", "Source"], rows)
+
+
+def _figures(*figures: str) -> Markup:
+    """Figures separated by commas, each kept on one line (a number and its unit joined by
+    a no-break space): a narrow column breaks between them only."""
+    return Markup(", ".join(md_text(figure).replace(" ", "&nbsp;") for figure in figures))
+
+
+def _input(text: str) -> str:
+    """An input as the engine writes one given (``fmt.exact``: ``1,082,990``), or the text
+    itself if it is no number (a device name)."""
+    try:
+        return fmt.exact(float(text))
+    except ValueError:
+        return text
 
 
 def published_estimates(context: Context) -> str:
@@ -105,19 +120,18 @@ def published_estimates(context: Context) -> str:
         params["intensity"] = row["intensity_g_per_kwh"]
         result = estimate(Job.from_params(params), context.catalog)
         published_kg = float(row["published_co2e"]) * KG_PER_UNIT[row["published_co2e_unit"]]
-        inputs = ", ".join(f"{k} {v}" for k, v in params.items())
+        inputs = ", ".join(f"{k} {_input(v)}" for k, v in params.items())
         rows.append([
-            link(row["publication"], row["source_url"]), row["location_in_publication"],
-            row["model"], inputs,
-            f"{fmt.energy(float(row['published_energy_kwh']))}, {fmt.mass(published_kg)}",
-            f"{fmt.energy(result.energy_kwh)}, {fmt.mass(result.co2e_kg)}",
+            link(row["source"], row["source_url"]), row["model"], inputs,
+            _figures(fmt.energy(float(row["published_energy_kwh"])), fmt.mass(published_kg)),
+            _figures(fmt.energy(result.energy_kwh), fmt.mass(result.co2e_kg)),
             f"{result.co2e_kg / published_kg:.3f}",
             # the same inputs as a permalink (MkDocs keeps the query of a page link)
             Markup(f"[Open {md_text(row['model'])}]"
                    f"(calculator.md?{urlencode(result.job.to_params())})"),  # %-encoded
         ])
-    return markdown_table(["Publication", "Where", "Model", "Inputs", "Published",
-                           "This engine", "Ratio (CO2e)", "In the calculator"], rows)
+    return markdown_table(["Publication", "Model", "Inputs", "Published", "This engine",
+                           "Ratio (CO2e)", "In the calculator"], rows)
 
 
 def region_history(context: Context, regions: str) -> str:
@@ -139,10 +153,19 @@ def region_history(context: Context, regions: str) -> str:
     return markdown_table(["Region", *years], [basis_row, *rows])
 
 
+def _between_code(text: str) -> str:
+    """Text between code spans, escaped, with the space it has at either end kept (a
+    list of codes stays ``a, b or c``, not ``a,borc``)."""
+    escaped = md_text(text)
+    if not escaped:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + escaped + (" " if text[-1].isspace() else "")
+
+
 def _code_spans(text: str) -> Markup:
     """Text whose `backquoted` parts are code, the rest escaped."""
     parts = text.split("`")
-    return Markup("".join(code(part) if index % 2 else md_text(part)
+    return Markup("".join(code(part) if index % 2 else _between_code(part)
                           for index, part in enumerate(parts)))
 
 
@@ -178,13 +201,19 @@ def data_table(context: Context, file: str) -> str:
     if notice.exists():  # a table under its own licence (the ODbL) travels with its notice
         notice_url = escape(context.asset(f"data/{notice.name}", notice.read_bytes()))
         licence = f' under its own licence: <a href="{notice_url}">{escape(notice.name)}</a>'
+    # The caption stands above the scroll box, not in the table: a <caption> would scroll
+    # away with the rows (and sideways with a wide table) under the sticky header.
+    caption_id = f"{table_id}-caption"
     return (
         f'\n\n<div class="mle-data-table" data-table="{table_id}">\n'
         f'<p><a href="{escape(download)}" download>Download {escape(file)}</a>{licence} '
         f'(<span class="mle-row-count" aria-live="polite">{len(rows):,} rows</span>)</p>\n'
-        f'<label>Filter {escape(file)} <input type="search" class="mle-filter" '
-        f'aria-controls="{table_id}"></label>\n'
-        f'<div class="mle-scroll"><table id="{table_id}" class="mle-sortable">'
-        f"<caption>{escape(file)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table></div>\n</div>\n\n"
+        f'<p class="mle-controls"><label>Filter {escape(file)} <input type="search" '
+        f'class="mle-filter" aria-controls="{table_id}"></label>\n'
+        f'<label><input type="checkbox" class="mle-wrap" aria-controls="{table_id}"> '
+        "Show long cells in full</label></p>\n"
+        f'<p class="mle-caption" id="{caption_id}">{escape(file)}</p>\n'
+        f'<div class="mle-scroll" role="region" tabindex="0" aria-labelledby="{caption_id}">'
+        f'<table id="{table_id}" class="mle-sortable" aria-labelledby="{caption_id}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>\n</div>\n\n"
     )

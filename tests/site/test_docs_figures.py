@@ -22,8 +22,8 @@ from types import SimpleNamespace
 import pytest
 
 import ml_emissions
-from ml_emissions import formatting as fmt
 from ml_emissions import Catalog, load_catalog
+from ml_emissions import formatting as fmt
 from ml_emissions.job import params_from_query
 from ml_emissions.location import region_location
 from sitebuild.renderers import extra
@@ -216,7 +216,7 @@ def _site_file(src_uri: str, content: bytes = b"") -> SimpleNamespace:
 
 
 # The files the site's hooks ship for the calculator page (npm_assets, calculator_wheel).
-RUNTIME_FILES = [_site_file("pyodide/pyodide.mjs"),
+RUNTIME_FILES = [_site_file("pyodide/0123456789abcdef/pyodide.mjs"),
                  _site_file("wheels/ml_emissions-0-py3-none-any.whl", b"wheel")]
 
 
