@@ -157,12 +157,12 @@ def measure(site_dir: Path) -> list[tuple[str, str, str]]:
                 ready: window.__readyAt, prerendered: window.__resultAtDomReady,
                 longTasks: window.__longTasks})""")
             init = page.evaluate("""() => {
-              const form = document.getElementById("mle-form");
+              const boot = document.querySelector("[data-pyodide]");  // calculator-boot.js's
               const url = (path) => path && new URL(path, location.origin + "/").href;
               return {workerURL: url("javascripts/calculator-worker.js"),
-                      indexURL: url(form.dataset.pyodide), wheelURL: url(form.dataset.wheel),
-                      snapshotURL: url(form.dataset.snapshot),
-                      stallMs: Number(form.dataset.stallMs)};
+                      indexURL: url(boot.dataset.pyodide), wheelURL: url(boot.dataset.wheel),
+                      snapshotURL: url(boot.dataset.snapshot),
+                      stallMs: Number(boot.dataset.stallMs)};
             }""")
             page.wait_for_timeout(2000)  # a visitor reading the first estimate; warm-up done
             recalculations = page.evaluate(RECALCULATE, 50)

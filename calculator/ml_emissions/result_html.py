@@ -21,12 +21,26 @@ from .facility import PUE_TYPE_WORDS
 from .location import basis_words
 from .reports import describe, describe_comparison, fitting_equivalents, provider_figure_text
 
-__all__ = ["SAFE_URL", "comparison_html", "estimate_html", "is_safe_url", "scroll_table"]
+__all__ = ["METHODOLOGY", "SAFE_URL", "comparison_html", "estimate_html", "is_safe_url",
+           "scroll_table", "summary_html"]
 
 
 SAFE_URL = re.compile(r"https?://[^\s<>\"'\\]+")
 """An address a page may link to: http(s), without spaces, quotes, angle brackets or
 backslashes (the site build's renderers use the same rule)."""
+
+
+METHODOLOGY = "../methodology/"
+"""The Methodology page as the calculator page (``calculator/``, the page that shows
+this HTML) links to it: relative, so that the links work wherever the site is served,
+at the root of a domain or under a sub-path (the site build checks it)."""
+
+RANGE_SECTION = "the-range"
+"""The anchor of the Methodology page's section on the range of an estimate."""
+
+MARKET_SECTION = "market-based-approximation"
+"""The anchor of the Methodology page's section on the provider's own figure and its
+market-based approximation."""
 
 
 def is_safe_url(url: str) -> bool:
@@ -146,21 +160,27 @@ def _inputs(est: Estimate, d: dict[str, str]) -> str:
 
 
 def estimate_html(est: Estimate, catalog: Catalog,
-                  described: dict[str, str] | None = None) -> str:
+                  described: dict[str, str] | None = None, *,
+                  methodology: str = METHODOLOGY) -> str:
     """The whole result panel of the calculator page for ``est`` (``described``: its
-    :func:`~ml_emissions.reports.describe`, if the caller has it already)."""
+    :func:`~ml_emissions.reports.describe`, if the caller has it already). The range and
+    the provider's figure link to their sections of the Methodology page, at
+    ``methodology`` (an address relative to the page that shows the panel)."""
+    methodology = escape(methodology)
     d = described or describe(est)
     lines = [
         '<div class="mle-headline">',
         f'<p class="mle-co2e"><strong>{escape(d["co2e"])} CO2e</strong> '
-        f'<span>location-based, {escape(d["basis"])}; range '
-        f'{escape(d["co2e_range"])}</span></p>',
+        f'<span>location-based, {escape(d["basis"])}; '
+        f'<a href="{methodology}#{RANGE_SECTION}">range {escape(d["co2e_range"])}</a>'
+        "</span></p>",
         f'<p class="mle-energy"><strong>{escape(d["energy"])}</strong> of electricity, '
         f'PUE {escape(d["pue"])} included</p>',
     ]
     provider = provider_figure_text(est)
     if provider:
-        lines.append(f'<p class="mle-market">Provider\'s figure: {escape(provider)}</p>')
+        lines.append(f'<p class="mle-market"><a href="{methodology}#{MARKET_SECTION}">'
+                     f"Provider's figure</a>: {escape(provider)}</p>")
     if d["per_run"]:
         lines.append(f'<p class="mle-per-run">Per run: {escape(d["per_run"])}</p>')
     if d["work"]:
@@ -180,6 +200,14 @@ def estimate_html(est: Estimate, catalog: Catalog,
         "<h3>Inputs and sources</h3>", _inputs(est, d),
     ]
     return "\n".join(lines)
+
+
+def summary_html(described: dict[str, str]) -> str:
+    """The headline figures of an estimate (its :func:`~ml_emissions.reports.describe`),
+    CO2e and energy, as the calculator page's compact summary shows them on a narrow
+    screen, where the result panel is below the form: the same words as the panel's."""
+    return (f'<p class="mle-summary-figures"><strong>{escape(described["co2e"])} CO2e'
+            f'</strong> <span>{escape(described["energy"])} of electricity</span></p>')
 
 
 def scroll_table(caption: str, header: Sequence[str], rows: Sequence[Sequence[str]],

@@ -44,7 +44,7 @@ from .records.jobs_csv import write_jobs_table
 from .records.text import device_map, power_per_cpu
 from .reports import FORMATS, describe, render
 from .resolve import job_from_params
-from .result_html import comparison_html, estimate_html
+from .result_html import comparison_html, estimate_html, summary_html
 
 __all__ = [
     "DEFAULT_PARAMS",
@@ -174,9 +174,10 @@ def respond(params: dict[str, str], catalog: Catalog | None = None, *,
             exports: bool = True) -> dict[str, Any]:
     """Estimate the job given by string ``params``; return what the page shows.
 
-    On success: ``{"ok": True, "query", "params", "html", "exports", "pue"}``, where
-    ``query`` is the permalink query, ``params`` the same inputs as a dict (to fill the
-    form from a permalink; the region as its catalog key), ``html`` the result panel,
+    On success: ``{"ok": True, "query", "params", "html", "summary", "exports", "pue"}``,
+    where ``query`` is the permalink query, ``params`` the same inputs as a dict (to fill
+    the form from a permalink; the region as its catalog key), ``html`` the result panel,
+    ``summary`` its headline figures (CO2e and energy) for the page's compact summary,
     ``exports`` every report format (left out when ``exports`` is false: the live page
     asks for them with :func:`exports_query` only when the visitor copies or downloads
     one, which halves the work of a recalculation), ``pue`` the resolved PUE (to
@@ -207,6 +208,7 @@ def respond(params: dict[str, str], catalog: Catalog | None = None, *,
         "query": query,
         "params": params,
         "html": html,
+        "summary": summary_html(summary),
         "pue": {"value": summary["pue"], "origin": est.inputs.facility.pue_origin},
         "announcement": f"Estimate updated: {summary['co2e']} CO2e "
                         f"(range {summary['co2e_range']}, {summary['basis']}), "

@@ -6,8 +6,8 @@
 // arrive as HTML escaped by Python, messages as text. Bound through Material's
 // document$, so it works after instant navigation too.
 
-const SITE_ROOT = new URL("../", import.meta.url);
-const WORKER_URL = new URL("calculator-worker.js", import.meta.url);
+import { listen, runtimeSettings, startWorker, takeWorker } from "./calculator-boot.js";
+
 const DEBOUNCE_MS = 30;
 const ANNOUNCE_MS = 1000; // screen readers hear the estimate once typing pauses
 
@@ -31,31 +31,37 @@ const STATUS = {
     "inputs; the command line gives the same results: ml-emissions estimate.",
 };
 
-// The worker, started by the first calculator page of the visit and kept for the
-// next ones (instant navigation), so that coming back needs no second start. A failed
-// worker is replaced by the next calculator page.
+// The worker, started by the first calculator page of the visit (calculator-boot.js starts
+// it as the page loads) and kept for the next ones (instant navigation), so that coming
+// back needs no second start. A failed worker, or one of another build's runtime, is
+// replaced by the next calculator page.
 class Runtime {
-  // limits: {stallMs, startMs}, the form's data-stall-ms and data-start-ms: how long a
-  // download may send nothing, and the whole start may last, before the start fails.
-  constructor(indexURL, wheelURL, snapshotURL, limits) {
+  // booted: a worker from calculator-boot.js, with its settings (the runtime's addresses,
+  // and limits.stallMs and .startMs: how long a download may send nothing, and the whole
+  // start may last, before the start fails).
+  constructor(booted) {
     this.state = "loading";
     this.error = "";
     this.view = null; // the page view told about state changes
     this.pending = new Map(); // request id -> reply callback
     this.nextId = 1;
-    this.worker = new Worker(WORKER_URL, { type: "module" });
-    this.worker.onmessage = ({ data }) => this.receive(data);
-    this.worker.onerror = (event) => {
-      event.preventDefault();
-      this.fail(event.message || "the worker script did not run");
-    };
-    this.worker.postMessage({ type: "init", indexURL, wheelURL, snapshotURL,
-                              stallMs: limits.stallMs });
+    this.settings = booted.settings;
+    this.worker = booted.worker;
+    listen(booted, (kind, event) => {
+      if (kind === "message") this.receive(event.data);
+      else this.fail(event.message || "the worker script did not run");
+    });
+    const { startMs } = booted.settings;
     this.watchdog = setTimeout(() => {
       if (this.state === "loading") {
-        this.fail(`it did not start within ${Math.round(limits.startMs / 1000)} s`);
+        this.fail(`it did not start within ${Math.round(startMs / 1000)} s`);
       }
-    }, limits.startMs);
+    }, startMs);
+  }
+
+  // True if this runtime runs the engine `settings` asks for.
+  runs(settings) {
+    return ["indexURL", "wheelURL", "snapshotURL"].every((key) => this.settings[key] === settings[key]);
   }
 
   receive(data) {
@@ -97,14 +103,13 @@ class Runtime {
 let runtime = null;
 let view = null;
 
-function startRuntime(form) {
-  if (runtime && runtime.state !== "failed") return;
-  runtime = new Runtime(
-    new URL(form.dataset.pyodide, SITE_ROOT).href,
-    new URL(form.dataset.wheel, SITE_ROOT).href,
-    form.dataset.snapshot && new URL(form.dataset.snapshot, SITE_ROOT).href,
-    { stallMs: Number(form.dataset.stallMs), startMs: Number(form.dataset.startMs) },
-  );
+// The runtime of the page's form: the one running, if it runs this page's engine; else
+// the worker calculator-boot.js started, or a new one.
+function startRuntime() {
+  const settings = runtimeSettings();
+  if (runtime && runtime.state !== "failed" && runtime.runs(settings)) return;
+  if (runtime && runtime.state !== "failed") runtime.worker.terminate();
+  runtime = new Runtime(takeWorker(settings) ?? startWorker(settings));
 }
 
 // Make the children of `target` those of `source` (a parsed fragment), changing only
@@ -152,6 +157,30 @@ function sameNames(names, wanted) {
   return names.length === wanted.length && names.every((name, i) => name === wanted[i]);
 }
 
+// Material's instant navigation makes every link of a page absolute when it loads the
+// page (so that a link still leads where it did once another page's content is in
+// place). The engine's links to the site's other pages (the Methodology) are relative to
+// this page, so that they work wherever the site is served: give the prerendered panel
+// its links back as the engine wrote them, the same HTML as the worker's replies. Links
+// to other origins (the sources) are absolute in the engine's HTML too.
+function relativeLinks(root) {
+  const page = new URL(location.href);
+  const from = page.pathname.split("/").slice(0, -1); // this page's folder
+  for (const link of root.querySelectorAll("a[href]")) {
+    const url = new URL(link.href);
+    if (url.origin !== page.origin || !/^[a-z][a-z0-9+.-]*:/i.test(link.getAttribute("href"))) {
+      continue; // another origin's, or relative already
+    }
+    const to = url.pathname.split("/");
+    let common = 0;
+    while (common < from.length && common < to.length - 1 && from[common] === to[common]) {
+      common += 1;
+    }
+    const path = "../".repeat(from.length - common) + to.slice(common).join("/");
+    link.setAttribute("href", path + url.search + url.hash);
+  }
+}
+
 // One showing of the calculator page.
 class CalculatorView {
   constructor(form) {
@@ -166,7 +195,13 @@ class CalculatorView {
       return { provider, field, groups };
     });
     this.result = document.getElementById("mle-result");
+    this.summary = document.getElementById("mle-summary"); // the headline, above the form
+    this.summaryFigures = document.getElementById("mle-summary-figures");
     this.stale = document.getElementById("mle-stale");
+    // the permalink of the estimate shown: the engine's query, relative to the page
+    this.permalink = document.getElementById("mle-permalink");
+    this.linkStatus = document.getElementById("mle-link-status");
+    this.linkText = document.getElementById("mle-link-text");
     this.announcer = document.getElementById("mle-announce");
     this.announceTimer = 0;
     this.exportStatus = document.getElementById("mle-export-status");
@@ -185,6 +220,23 @@ class CalculatorView {
     this.exportBox.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-export]");
       if (button) this.export(button);
+    });
+    relativeLinks(this.result);
+    this.showLink(this.permalink.getAttribute("href"));
+    // "Skip to the estimate" and the summary's link: focus the estimate's heading here.
+    // Material's instant navigation would take them for links to the page as it was
+    // loaded (it makes every link absolute), losing the query of the estimate shown.
+    const heading = document.getElementById("estimate");
+    for (const link of document.querySelectorAll(".mle-skip a, a.mle-summary-link")) {
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        heading.focus({ preventScroll: true });
+        heading.scrollIntoView({ block: "start" });
+      });
+    }
+    document.getElementById("mle-copy-link").addEventListener("click", (event) => {
+      deliver(event.currentTarget, this.permalink.href, this.linkStatus, this.linkText);
     });
     for (const picker of this.pickers) this.syncPicker(picker);
     this.applyModes();
@@ -272,8 +324,11 @@ class CalculatorView {
     const parsed = document.createElement("template"); // inert: nothing runs or loads
     parsed.innerHTML = reply.html; // escaped by Python
     morph(this.result, parsed.content);
+    parsed.innerHTML = reply.summary; // escaped by Python
+    morph(this.summaryFigures, parsed.content);
     this.exports = null; // asked for when the visitor copies or downloads one
     this.shownQuery = reply.query;
+    this.showLink(`?${reply.query}`);
     const pue = this.form.elements.namedItem("pue");
     if (pue.placeholder !== reply.pue.value) pue.placeholder = reply.pue.value;
     // The address bar after the result: the browser takes about 2 ms to update history.
@@ -305,6 +360,7 @@ class CalculatorView {
     }
     this.stale.textContent = fromLink ? STALE.link : STALE.input;
     this.stale.hidden = false; // the estimate shown is the last valid one
+    this.summary.dataset.stale = "";
   }
 
   showFormError(message) {
@@ -321,6 +377,17 @@ class CalculatorView {
       control.removeAttribute("aria-invalid");
     }
     this.stale.hidden = true;
+    delete this.summary.dataset.stale;
+  }
+
+  // Show the permalink `href` ("?" and the engine's query of the estimate shown) as the
+  // full address the browser resolves it to: what "Copy link" copies.
+  showLink(href) {
+    if (this.permalink.getAttribute("href") !== href) this.permalink.setAttribute("href", href);
+    const address = this.permalink.href;
+    if (this.permalink.textContent !== address) this.permalink.textContent = address;
+    this.linkStatus.textContent = ""; // what was copied is another estimate's link
+    this.linkText.hidden = true;
   }
 
   setQuery(query) {

@@ -5,16 +5,16 @@ templates of ``sitebuild/templates/``.
 
 * the form: every list from :func:`ml_emissions.web.form_options` (usable before Python
   loads in the browser), the runtime's addresses (hashed, so a browser never runs a stale
-  copy) and the page's waiting limits in its data attributes;
+  copy) and the page's waiting limits in its data attributes; above it, the summary of
+  the first estimate (``respond(DEFAULT_PARAMS)["summary"]``: its CO2e and energy);
 * the result: ``respond(DEFAULT_PARAMS)["html"]``, the same HTML the Web Worker returns
-  for the same inputs;
+  for the same inputs, and its permalink (the engine's ``query``);
 * the exports: the buttons, with the first estimate's reports as JSON in a data
   attribute.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from functools import cache
@@ -27,7 +27,9 @@ from markupsafe import Markup
 from ml_emissions import web
 from ml_emissions.compare import COMPARE_KEYS
 from ml_emissions.records.jobs_csv import template
+from ml_emissions.result_html import METHODOLOGY
 from sitebuild.renderers.markers import Context, MarkerError
+from sitebuild.runtime_files import RUNTIME_CACHE, RuntimeMissing, find_runtime
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -155,13 +157,24 @@ DOWNLOADS = {
 }
 
 
+BOOT_SCRIPT = "javascripts/calculator-boot.js"
+"""The script that starts the calculator's worker, relative to the site's root."""
+
+
 def runtime_attributes(runtime: tuple[str, str, str | None]) -> list[tuple[str, Any]]:
-    """The data attributes a page's form gives its script: the runtime's addresses
-    (Pyodide directory, wheel, snapshot) and the page's waiting limits."""
+    """The data attributes the boot script (calculator-boot.js) reads: the runtime's
+    addresses (Pyodide directory, wheel, snapshot), the cache that keeps them, and the
+    page's waiting limits."""
     pyodide_url, wheel_url, snapshot_url = runtime
     return [("data-pyodide", pyodide_url), ("data-wheel", wheel_url),
-            ("data-snapshot", snapshot_url), ("data-stall-ms", STALL_MS),
-            ("data-start-ms", START_MS)]
+            ("data-snapshot", snapshot_url), ("data-runtime-cache", RUNTIME_CACHE),
+            ("data-stall-ms", STALL_MS), ("data-start-ms", START_MS)]
+
+
+def render_boot(runtime: tuple[str, str, str | None], src: str) -> str:
+    """The boot script's element, its source at ``src`` (relative to the page)."""
+    return _environment().get_template("calculator_boot.html").render(
+        boot=[("src", src), *runtime_attributes(runtime)])
 
 
 @cache
@@ -181,6 +194,7 @@ class FormData:
 
     def __init__(self, options: dict[str, Any], reply: dict[str, Any]) -> None:
         self.options = options
+        self.summary = Markup(reply["summary"])  # made and escaped by the engine
         self.defaults: dict[str, str] = options["defaults"]
         self.labels: dict[str, str] = options["labels"]
         self.placeholders = {**options["placeholders"], "pue": reply["pue"]["value"]}
@@ -244,16 +258,16 @@ class FormData:
                 "fields": [self.field(p) for p, _ in choices]
                 + [self.field(name) for name, (of, _) in COMPANIONS.items() if of == group]}
 
-    def template_data(self, runtime: tuple[str, str, str | None]) -> dict[str, Any]:
+    def template_data(self) -> dict[str, Any]:
         return {
             "form": [("id", "mle-form"), ("class", "mle-form"), ("novalidate", True),
                      ("autocomplete", "off"), ("aria-label", "Inputs of the estimate"),
-                     ("data-parameters", " ".join(self.options["parameters"])),
-                     *runtime_attributes(runtime)],
+                     ("data-parameters", " ".join(self.options["parameters"]))],
             "sections": [{"title": title,
                           "items": [self.modes(item[5:]) if item.startswith("mode:")
                                     else self.field(item) for item in items]}
                          for title, items in SECTIONS],
+            "summary": self.summary,
             "hardware": [{"value": d["name"], "label": f"{kind}, {d['watts']}"}
                          for kind, devices in self.options["hardware"].items()
                          for d in devices],
@@ -262,17 +276,22 @@ class FormData:
 
 
 def render_form(runtime: tuple[str, str, str | None], options: dict[str, Any] | None = None,
-                reply: dict[str, Any] | None = None) -> str:
-    """The form, with the runtime's (Pyodide directory, wheel, snapshot) addresses."""
+                reply: dict[str, Any] | None = None, boot_src: str = "") -> str:
+    """The boot script, with the runtime's (Pyodide directory, wheel, snapshot) addresses,
+    its source at ``boot_src``, then the form."""
     data = FormData(options or web.form_options(), reply or first_reply())
-    return _environment().get_template("calculator_form.html").render(
-        data.template_data(runtime))
+    return render_boot(runtime, boot_src) + _environment().get_template(
+        "calculator_form.html").render(data.template_data())
 
 
-def render_result(reply: dict[str, Any] | None = None) -> str:
-    """The result container with the first estimate (the engine's escaped HTML)."""
-    html = Markup((reply or first_reply())["html"])
-    return _environment().get_template("calculator_result.html").render(html=html)
+def render_result(reply: dict[str, Any] | None = None, page_url: str = "calculator/") -> str:
+    """The result container with the first estimate (the engine's escaped HTML), and the
+    estimate's permalink: its query as a link relative to the page at ``page_url``
+    (site-relative), shown as that page's address until the page's script shows the
+    full one."""
+    reply = reply or first_reply()
+    return _environment().get_template("calculator_result.html").render(
+        html=Markup(reply["html"]), query=reply["query"], page=page_url)
 
 
 def _buttons(exports: tuple[tuple[str, str, str], ...],
@@ -301,32 +320,29 @@ def render_exports(reply: dict[str, Any] | None = None) -> str:
 def runtime_urls(context: Context) -> tuple[str, str, str | None]:
     """URLs, relative to the site's root (the page's script resolves them against it),
     of the Pyodide runtime directory, of the wheel and of the engine's memory snapshot
-    (None if the site has none), the last two with a content hash so that browsers never
-    run a stale copy: from the files the site's hooks ship (MkDocs' File objects)."""
-    files = list(context.files or [])
-    runtime = [f for f in files if f.src_uri.rpartition("/")[2] == "pyodide.mjs"]
-    wheels = [f for f in files if f.src_uri.endswith("-py3-none-any.whl")]
-    snapshots = [f for f in files if f.src_uri.endswith(".pyodide-snapshot.gz")]
-    if len(runtime) != 1 or len(wheels) != 1 or len(snapshots) > 1:
-        raise MarkerError("calculator page: the site must hold the Pyodide runtime and one "
-                          "wheel (hooks npm_assets.py and calculator_wheel.py)")
-    return (runtime[0].url.rpartition("/")[0] + "/",
-            f"{wheels[0].url}?sha256={_digest(wheels[0])}",
-            f"{snapshots[0].url}?sha256={_digest(snapshots[0])}" if snapshots else None)
-
-
-def _digest(file: Any) -> str:
-    return hashlib.sha256(file.content_bytes).hexdigest()[:16]
+    (None if the site has none), each with its content's hash
+    (:mod:`sitebuild.runtime_files`)."""
+    try:
+        runtime = find_runtime(context.files or [])
+    except RuntimeMissing as error:
+        raise MarkerError(f"calculator page: {error}") from None
+    return runtime.pyodide_dir, runtime.wheel, runtime.snapshot
 
 
 def form(context: Context) -> str:
     """``<!-- calculator:form -->``."""
-    return render_form(runtime_urls(context))
+    return render_form(runtime_urls(context), boot_src=context.link(BOOT_SCRIPT))
 
 
 def result(context: Context) -> str:
-    """``<!-- calculator:result -->``."""
-    return render_result()
+    """``<!-- calculator:result -->``. The engine's HTML links to the Methodology page by
+    an address relative to the calculator page (:data:`ml_emissions.result_html.METHODOLOGY`):
+    a page at another depth would break those links, so it fails the build."""
+    if context.link("methodology/") != METHODOLOGY:
+        raise MarkerError(f"calculator:result on {context.page_url!r}: the engine links to "
+                          f"the Methodology page as {METHODOLOGY!r}, which is "
+                          f"{context.link('methodology/')!r} from this page")
+    return render_result(page_url=context.page_url)
 
 
 def exports(context: Context) -> str:
@@ -366,18 +382,20 @@ PROJECT_DOWNLOADS = {
 }
 
 
-def render_project_form(runtime: tuple[str, str, str | None]) -> str:
-    """The Project page's form, first result and export buttons, for the example jobs."""
+def render_project_form(runtime: tuple[str, str, str | None], boot_src: str = "") -> str:
+    """The boot script (its source at ``boot_src``), then the Project page's form, first
+    result and export buttons, for the example jobs."""
     example = template()
     reply = json.loads(web.project(json.dumps({"table": example})))
     if not reply["ok"]:
         raise MarkerError(f"the Project page's example jobs fail: {reply['errors']}")
     buttons = _buttons(PROJECT_EXPORTS, PROJECT_DOWNLOADS)
     labels = web.PROJECT_OPTION_LABELS
-    return _environment().get_template("project_form.html").render(
+    return render_boot(runtime, boot_src) + _environment().get_template(
+        "project_form.html").render(
         form=[("id", "mle-project"), ("class", "mle-form"), ("novalidate", True),
               ("autocomplete", "off"), ("aria-label", "The project's jobs"),
-              *runtime_attributes(runtime), ("data-example", example)],
+              ("data-example", example)],
         options=[{"name": name, "label": labels[name], "hint": hint}
                  for name, hint in PROJECT_HINTS.items()],
         labels=labels, example=example, html=Markup(reply["html"]), buttons=buttons)
@@ -385,4 +403,4 @@ def render_project_form(runtime: tuple[str, str, str | None]) -> str:
 
 def project(context: Context) -> str:
     """``<!-- calculator:project -->``."""
-    return render_project_form(runtime_urls(context))
+    return render_project_form(runtime_urls(context), boot_src=context.link(BOOT_SCRIPT))

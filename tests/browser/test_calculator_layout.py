@@ -1,0 +1,189 @@
+"""The calculator page's layout in Chromium: on a phone, the headline estimate in view
+while the form is filled; on a desktop, Material's navigation beside the calculator and a
+skip link to the estimate; the range and the provider's figure linked to their
+Methodology sections; and the permalink of the estimate shown, with "Copy link".
+
+Expected figures and links come from the engine in this process (``web.respond``), never
+from numbers written here. One browser context and one Python start for the module: each
+test reopens the page by Material's instant navigation, which keeps the running worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html import escape
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from ml_emissions import web
+from ml_emissions.result_html import MARKET_SECTION, METHODOLOGY, RANGE_SECTION
+from tests.browser.pages import Guard, expect_result, follow, new_context, open_page, wait_ready
+
+CALCULATOR = "calculator/"
+DEFAULT = web.DEFAULT_PARAMS
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+# The text of the first element of ``selector`` in an HTML fragment, as the browser
+# parses it (the engine's fragments are parsed by the same rules in the page).
+_TEXT_IN = """([html, selector]) => {
+  const fragment = document.createElement("template");
+  fragment.innerHTML = html;
+  return fragment.content.querySelector(selector).textContent;
+}"""
+
+# Whether the middle of an element is on screen and shows that element (not the header
+# or anything else over it).
+_IN_VIEW = """(element) => {
+  const box = element.getBoundingClientRect();
+  const x = box.left + box.width / 2, y = box.top + box.height / 2;
+  const inside = box.top >= 0 && box.bottom <= innerHeight && box.left >= 0
+    && box.right <= innerWidth && box.width > 0 && box.height > 0;
+  const shown = document.elementFromPoint(x, y);
+  return inside && (shown === element || element.contains(shown));
+}"""
+
+
+@pytest.fixture(scope="module")
+def live(browser: Browser, site_url: str) -> Iterator[tuple[Page, Guard, BrowserContext]]:
+    """The calculator page, loaded once (one Pyodide start for the module)."""
+    context = new_context(browser)
+    guard = Guard(site_url)
+    page = open_page(context, guard, site_url + CALCULATOR)
+    wait_ready(page)
+    yield page, guard, context
+    context.close()
+
+
+@pytest.fixture
+def calculator(live: tuple[Page, Guard, BrowserContext], site_url: str) -> Iterator[Page]:
+    """The untouched calculator (the example inputs, no query in the address bar),
+    reopened by instant navigation: home, then the calculator."""
+    page, guard, _ = live
+    follow(page, site_url)
+    follow(page, site_url + CALCULATOR)
+    wait_ready(page)
+    yield page
+    guard.check()
+
+
+def headline(page: Page, reply: dict[str, str]) -> str:
+    """The CO2e figure of an engine reply's result panel."""
+    return str(page.evaluate(_TEXT_IN, [reply["html"], ".mle-co2e strong"]))
+
+
+def expect_in_view(locator: Locator) -> None:
+    assert locator.evaluate(_IN_VIEW), f"not in view: {locator.bounding_box()}"
+
+
+def test_on_a_phone_the_headline_estimate_stays_in_view(calculator: Page) -> None:
+    calculator.set_viewport_size(PHONE)
+    summary = calculator.locator("#mle-summary-figures strong")
+    example = web.respond(DEFAULT)
+    expect(summary).to_have_text(headline(calculator, example))
+    expect_in_view(summary)  # in the first screen, without scrolling
+    # a field far down the form: the page scrolls to it, the summary stays in view
+    calculator.fill("#pue", "1.4")
+    reply = expect_result(calculator, {**DEFAULT, "pue": "1.4"})
+    figure = headline(calculator, reply)
+    assert figure != headline(calculator, example)  # a change the summary must follow
+    expect(summary).to_have_text(figure)
+    expect_in_view(summary)
+    # a field above, reached by the keyboard, is not hidden under the summary
+    calculator.locator("#count").focus()
+    assert calculator.evaluate("scrollY") > 0  # still scrolled down: the summary is held
+    expect_in_view(summary)
+    expect_in_view(calculator.locator("#count"))
+    # the engine's summary as it is: the same words as the panel, energy too
+    energy = str(calculator.evaluate(_TEXT_IN, [reply["html"], ".mle-energy strong"]))
+    expect(calculator.locator("#mle-summary-figures")).to_contain_text(energy)
+    # an invalid input: the summary keeps the last valid estimate and says so
+    calculator.fill("#pue", "0.5")
+    expect(calculator.locator("#pue-error")).to_be_visible()
+    expect(calculator.locator("#mle-summary .mle-summary-stale")).to_be_visible()
+    expect(calculator.locator("#mle-summary .mle-summary-current")).to_be_hidden()
+    expect(summary).to_have_text(figure)
+    calculator.fill("#pue", "1.4")
+    expect(calculator.locator("#mle-summary .mle-summary-current")).to_be_visible()
+    # beside the form, on a wide screen, the estimate itself is in view: no summary
+    calculator.set_viewport_size(DESKTOP)
+    expect(calculator.locator("#mle-summary")).to_be_hidden()
+
+
+def test_on_a_desktop_the_navigation_and_a_skip_link_lead_on(calculator: Page) -> None:
+    calculator.set_viewport_size(DESKTOP)
+    navigation = calculator.locator(".md-sidebar--primary")
+    other_page = navigation.get_by_role("link", name="Methodology", exact=True)
+    expect(other_page).to_be_visible()  # Material's navigation, without a click
+    # the inputs beside the estimate, the estimate at least as wide as the inputs
+    inputs = calculator.locator(".mle-panel--inputs").bounding_box()
+    output = calculator.locator(".mle-panel--output").bounding_box()
+    assert inputs and output
+    assert output["x"] >= inputs["x"] + inputs["width"] and output["width"] >= inputs["width"]
+
+    # the content's first tab stop, after the navigation's last link
+    navigation.get_by_role("link", name="The paper", exact=True).focus()
+    calculator.keyboard.press("Tab")
+    skip = calculator.get_by_role("link", name="Skip to the estimate")
+    expect(skip).to_be_focused()
+    expect_in_view(skip)  # visible once focused
+    first = calculator.evaluate("""() => [...document.querySelectorAll(
+        ".md-content a[href], .md-content button, .md-content input, .md-content select,"
+        + " .md-content textarea, .md-content [tabindex]")]
+      .find((e) => e.tabIndex >= 0 && !e.disabled && e.getClientRects().length > 0)
+      ?.textContent""")
+    assert first == "Skip to the estimate"
+    calculator.keyboard.press("Enter")
+    expect(calculator.locator("#estimate")).to_be_focused()
+    expect_in_view(calculator.locator("#mle-result .mle-co2e strong"))
+
+
+@pytest.mark.parametrize(("selector", "section"), [(".mle-co2e a", RANGE_SECTION),
+                                                   (".mle-market a", MARKET_SECTION)])
+def test_the_range_and_the_providers_figure_link_to_the_methodology(
+        calculator: Page, site_url: str, selector: str, section: str) -> None:
+    calculator.set_viewport_size(DESKTOP)
+    link = calculator.locator(f"#mle-result {selector}")
+    assert link.evaluate("(a) => a.href") == f"{site_url}methodology/#{section}"
+    # as the engine in the browser writes it: relative to the page, so that it works
+    # under a sub-path too (Material's instant navigation makes the page's first links
+    # absolute)
+    calculator.fill("#hours", "30")
+    expect_result(calculator, {**DEFAULT, "hours": "30"})
+    expect(link).to_have_attribute("href", f"{METHODOLOGY}#{section}")
+    assert link.evaluate("(a) => a.href") == f"{site_url}methodology/#{section}"
+    link.click()
+    calculator.wait_for_url(f"{site_url}methodology/#{section}")
+    heading = calculator.locator(f"#{section}")
+    expect(heading).to_have_count(1)
+    assert heading.evaluate("(e) => e.tagName") in ("H2", "H3")
+    expect_in_view(heading)
+
+
+def test_the_permalink_of_the_estimate_shown_is_on_the_page_and_copied(
+        calculator: Page, site_url: str, site_dir: Path) -> None:
+    calculator.set_viewport_size(DESKTOP)
+    query = web.respond(DEFAULT)["query"]
+    html = (site_dir / "calculator" / "index.html").read_text(encoding="utf-8")
+    assert f'href="?{escape(query)}"' in html  # in the page as built, for the example
+    assert calculator.evaluate("location.search") == ""  # untouched: no query in the bar
+    link = calculator.locator("#mle-permalink")
+    expect(link).to_have_text(f"{site_url}{CALCULATOR}?{query}")
+    copy = calculator.get_by_role("button", name="Copy link")
+    calculator.evaluate("navigator.clipboard.writeText('')")
+    copy.click()
+    expect(calculator.locator("#mle-link-status")).to_contain_text("Copied")
+    assert calculator.evaluate("navigator.clipboard.readText()") == (
+        f"{site_url}{CALCULATOR}?{query}")
+    # another estimate: its link, as in the address bar
+    calculator.fill("#hours", "48")
+    reply = expect_result(calculator, {**DEFAULT, "hours": "48"})
+    assert reply["query"] != query
+    expect(link).to_have_text(f"{site_url}{CALCULATOR}?{reply['query']}")
+    expect(calculator.locator("#mle-link-status")).to_have_text("")
+    copy.click()
+    expect(calculator.locator("#mle-link-status")).to_contain_text("Copied")
+    assert calculator.evaluate("navigator.clipboard.readText()") == calculator.url
+    assert calculator.url == f"{site_url}{CALCULATOR}?{reply['query']}"
