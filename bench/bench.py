@@ -12,7 +12,10 @@ Not a test: nothing here fails on timing. Figures:
   the worker: Pyodide's own start), recalculation latency (median and max over 50
   changes, to the updated DOM and to the next rendered frame), main-thread blocking time
   during start-up (and the longest task of a page without the calculator), bytes
-  transferred for the calculator page.
+  transferred for the calculator page;
+* network (bench_network.py: the site served as a gzip static host serves it, under
+  Chromium's network emulation: unthrottled, 50 Mbps / 20 ms, 20 Mbps / 40 ms): the live
+  calculator ready on a cold visit and on a repeat visit, and the bytes on the wire.
 """
 
 from __future__ import annotations
@@ -160,6 +163,14 @@ def browser_rows(site_dir: Path) -> list[Row]:
     return measure(site_dir)
 
 
+def network_rows(site_dir: Path) -> list[Row]:
+    try:
+        from bench.bench_network import measure
+    except ImportError as error:
+        return [("network figures", "n/a", f"not available: {error}")]
+    return measure(site_dir)
+
+
 def print_table(rows: list[Row]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     header = ("figure", "value", "note")
@@ -176,6 +187,7 @@ def main() -> int:
             site = Path(tmp) / "site"
             rows += site_rows(site)
             rows += browser_rows(site)
+            rows += network_rows(site)
     print_table(rows)
     return 0
 

@@ -2,10 +2,17 @@
 ``pyodide`` package of ``node_modules``, run under Node) that has unpacked the engine's
 wheel, imported ``ml_emissions.web`` and answered one request of each kind. Restoring it
 skips Python's start-up and the engine's imports (about 5 s of a cold start on a slow
-machine). It is gzipped (about 31 MB -> 7 MB; the page's worker inflates it with
-``DecompressionStream``) so that it costs little whatever the host's compression.
+machine). Three things make it small on the wire (31 MB of memory -> about 5 MB):
 
-Usage: ``python -m sitebuild.build_snapshot WHEEL PYODIDE_MJS OUT``.
+* the memory the allocator holds free is zeroed before the snapshot is taken (what freed
+  objects left there is of no use);
+* the static data that ``pyodide.asm.wasm`` carries itself is stored as its XOR with the
+  module's data segments (``docs/javascripts/snapshot-delta.mjs``, which the page's
+  worker runs to undo it), mostly zeros;
+* it is gzipped (the worker inflates it with ``DecompressionStream``), so that it costs
+  little whatever the host's compression.
+
+Usage: ``python -m sitebuild.build_snapshot WHEEL PYODIDE_MJS STDLIB_ZIP OUT``.
 """
 
 from __future__ import annotations
@@ -29,14 +36,19 @@ class SnapshotError(RuntimeError):
 
 SNAPSHOT_SUFFIX = ".pyodide-snapshot.gz"
 
-# Run by Node: argv = pyodide.mjs path, wheel path, snapshot path, then the page's
-# example inputs as a JSON request and as a permalink query (warm-up requests).
+SNAPSHOT_DELTA = Path(__file__).resolve().parent.parent / "docs/javascripts/snapshot-delta.mjs"
+
+# Run by Node: argv = pyodide.mjs path, snapshot-delta.mjs path, the standard library zip
+# the site ships, wheel path, snapshot path, then the page's example inputs as a JSON
+# request and as a permalink query (warm-up requests).
 _MAKE_SNAPSHOT = """
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-const [pyodideMjs, wheelPath, snapshotPath, request, query] = process.argv.slice(-5);
+const [pyodideMjs, deltaMjs, stdlib, wheelPath, snapshotPath, request, query] =
+  process.argv.slice(-7);
 const { loadPyodide } = await import(pathToFileURL(pyodideMjs).href);
-const pyodide = await loadPyodide({ _makeSnapshot: true });
+const { xorStaticData } = await import(pathToFileURL(deltaMjs).href);
+const pyodide = await loadPyodide({ _makeSnapshot: true, stdLibURL: stdlib });
 const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
 pyodide.unpackArchive(new Uint8Array(readFileSync(wheelPath)), "wheel",
                       { extractDir: sitePackages });
@@ -47,20 +59,38 @@ for (const reply of [web.calculate(request), web.calculate_query(query)]) {
 }
 web.destroy();
 pyodide.runPython("import gc; gc.collect()");
-writeFileSync(snapshotPath, pyodide.makeMemorySnapshot());
+// Zero the allocator's free memory: take every free block, largest first, without ever
+// growing the memory, write zeros, give them back.
+const heap = pyodide._module;
+const brk = () => heap.HEAPU32[heap._emscripten_get_sbrk_ptr() >> 2];
+const taken = [];
+for (let size = 1 << 20; size >= 16; size >>= 1) {
+  while (brk() + size + 64 <= heap.HEAP8.length) {
+    const block = heap._malloc(size);
+    if (!block) break;
+    heap.HEAP8.fill(0, block, block + size);
+    taken.push(block);
+  }
+}
+for (const block of taken) heap._free(block);
+const wasm = readFileSync(new URL("pyodide.asm.wasm", pathToFileURL(pyodideMjs)));
+writeFileSync(snapshotPath, xorStaticData(pyodide.makeMemorySnapshot(), wasm));
 """
 
 
-def make_snapshot(wheel: Path, pyodide_mjs: Path, target: Path) -> None:
+def make_snapshot(wheel: Path, pyodide_mjs: Path, stdlib: Path, target: Path) -> None:
     """Write to ``target`` the gzipped memory snapshot of a Pyodide with ``wheel``'s
-    engine imported; raise a :class:`SnapshotError` if Node or Pyodide fails."""
+    engine imported, run with the standard library zip ``stdlib`` (the one the site
+    ships: the memory holds its directory); raise a :class:`SnapshotError` if Node or
+    Pyodide fails."""
     node = shutil.which("node")
     if node is None or not pyodide_mjs.is_file():
         raise SnapshotError("calculator snapshot: needs Node and node_modules/pyodide: run "
                             "'npm ci' (or 'make site') first")
     raw = target.with_suffix(".raw")
     done = subprocess.run([node, "--input-type=module", "-e", _MAKE_SNAPSHOT, "--",
-                           str(pyodide_mjs), str(wheel), str(raw),
+                           str(pyodide_mjs), str(SNAPSHOT_DELTA), str(stdlib), str(wheel),
+                           str(raw),
                            json.dumps(web.DEFAULT_PARAMS), "?" + urlencode(web.DEFAULT_PARAMS)],
                           capture_output=True, text=True, check=False)
     if done.returncode != 0 or not raw.is_file():
@@ -72,9 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("wheel", type=Path)
     parser.add_argument("pyodide_mjs", type=Path)
+    parser.add_argument("stdlib", type=Path)
     parser.add_argument("out", type=Path)
     args = parser.parse_args(argv)
-    make_snapshot(args.wheel, args.pyodide_mjs, args.out)
+    make_snapshot(args.wheel, args.pyodide_mjs, args.stdlib, args.out)
     print(args.out)
     return 0
 

@@ -6,15 +6,13 @@ browser tests."""
 from __future__ import annotations
 
 import csv
-import functools
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
+import time
 from functools import cache
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -94,35 +92,49 @@ def set_cell(path: Path, line: int, column: str, value: str) -> None:
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
-def _server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """An http.server on a free port of 127.0.0.1 and the directory it serves."""
-    directory = tmp_path_factory.mktemp("site")
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_QuietHandler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield directory, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def _server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Path, str]:
+    """The directory of the tests' site and its address: one build, served by one server
+    process (tests/site_server.py) for every pytest-xdist worker of the run. The first
+    worker to take the lock starts the server and builds the site; the others wait for
+    it. The server stops when the run does."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if worker_id != "master" else base
+    run = os.getppid() if worker_id != "master" else os.getpid()  # the whole run
+    directory, port_file, url_file = (shared / "site", shared / "site.port",
+                                      shared / "site.url")
+    with (shared / "site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not url_file.exists():
+            directory.mkdir(exist_ok=True)
+            subprocess.Popen([sys.executable, str(ROOT / "tests" / "site_server.py"),
+                              str(directory), str(port_file), str(run)],
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+            for _ in range(200):
+                if port_file.exists() and port_file.read_text():
+                    break
+                time.sleep(0.05)
+            url = f"http://127.0.0.1:{port_file.read_text()}/"
+            _build_site(directory, url)
+            url_file.write_text(url, encoding="utf-8")
+        url = url_file.read_text(encoding="utf-8")
+    return directory, url
+
+
+def _build_site(directory: Path, url: str) -> None:
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    done = subprocess.run([str(mkdocs), "build", "--strict", "--site-dir", str(directory)],
+                          cwd=ROOT, capture_output=True, text=True, check=False,
+                          env={**os.environ, "SITE_URL": url})
+    if done.returncode != 0:
+        raise AssertionError(f"mkdocs build --strict failed:\n{done.stderr}")
 
 
 @pytest.fixture(scope="session")
 def site_dir(_server: tuple[Path, str]) -> Path:
     """The site, built by ``mkdocs build --strict`` for the URL it is served at (Material's
     instant navigation needs ``site_url`` to match the origin)."""
-    directory, url = _server
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    done = subprocess.run([str(mkdocs), "build", "--strict", "--site-dir", str(directory)],
-                          cwd=ROOT, capture_output=True, text=True, check=False,
-                          env={**os.environ, "SITE_URL": url})
-    assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stderr}"
-    return directory
+    return _server[0]
 
 
 @pytest.fixture(scope="session")

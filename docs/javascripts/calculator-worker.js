@@ -1,8 +1,9 @@
 // Module Web Worker of the calculator and Project pages: runs the Python engine (ml_emissions.web)
 // in Pyodide, off the page's main thread.
 //
-// Protocol. The page posts {type: "init", indexURL, wheelURL, snapshotURL, stallMs} once,
-// right after creating the worker; the worker answers {type: "ready", ms} or
+// Protocol. The page posts {type: "init", indexURL, wheelURL, snapshotURL, cacheName,
+// stallMs} once, right after creating the worker (calculator-boot.js); the worker answers
+// {type: "ready", ms} or
 // {type: "failed", error}, error being one line. Then
 // requests {id, method, argument}, where method is "calculate" (argument: the form's
 // values as a JSON string), "calculate_query" (argument: a permalink's query string) or
@@ -17,6 +18,13 @@
 // With a snapshotURL (the gzipped memory of a Pyodide that has imported the engine,
 // made at build time by sitebuild/hooks/calculator_wheel.py), Pyodide restores that memory
 // instead of starting Python and importing the engine: several seconds less.
+//
+// With a cacheName, every runtime file is taken from that Cache Storage cache if it is
+// there, and put there when it is downloaded (their addresses carry their content's hash:
+// see sitebuild/runtime_files.py); the site's service worker deletes those no build of the
+// site lists any more.
+
+import { xorStaticData } from "./snapshot-delta.mjs";
 
 let receiveInit;
 const init = new Promise((resolve) => {
@@ -41,7 +49,7 @@ async function step(what, run) {
 }
 
 // Every download may stall; none is waited for longer than this without a byte arriving
-// (the page's init message gives it, from its form's data-stall-ms; a slow network still
+// (the page's init message gives it, from its boot script's data-stall-ms; a slow network still
 // delivers bytes).
 let stallMs;
 
@@ -99,6 +107,26 @@ async function fetchWithin(fetchOf, resource, options) {
                               headers: response.headers });
 }
 
+// The Cache Storage cache of the runtime (null without one, or where the browser has none).
+let runtimeCache = null;
+
+// A runtime file from the cache, or else from the network (within stallMs), then cached.
+async function cachedFetch(fetchOf, resource, options) {
+  const url = String(resource?.url ?? resource);
+  const hit = await runtimeCache?.match(url).catch(() => undefined);
+  if (hit) return hit;
+  const response = await fetchWithin(fetchOf, resource, options);
+  if (runtimeCache && response.ok) runtimeCache.put(url, response.clone()).catch(() => {});
+  return response;
+}
+
+// The bytes of pyodide.asm.wasm, once Pyodide has fetched them: the snapshot's static data
+// is stored as its XOR with the module's own (snapshot-delta.mjs).
+let receiveWasm;
+const wasmBytes = new Promise((resolve) => {
+  receiveWasm = resolve;
+});
+
 // Pyodide's start never settles when it cannot fetch one of its files or compile its
 // WebAssembly (it only logs a warning, and leaves a rejection unhandled): watch its
 // fetches and the worker's unhandled rejections, fail as soon as one fails, and leave
@@ -119,7 +147,7 @@ async function watchingFetches(run) {
     const name = fileName(resource);
     let response;
     try {
-      response = await fetchWithin(fetchOf, resource, options);
+      response = await cachedFetch(fetchOf, resource, options);
     } catch (error) {
       failed(error);
       return never;
@@ -132,6 +160,7 @@ async function watchingFetches(run) {
       failed(new Error(`${name}: not WebAssembly (a damaged or wrong file)`));
       return never;
     }
+    if (name.endsWith(".wasm")) receiveWasm(response.clone().arrayBuffer());
     return response;
   };
   try {
@@ -152,28 +181,31 @@ async function isWebAssembly(response) {
 }
 
 async function fetchBytes(url) {
-  const response = await fetchWithin(fetch, url);
+  const response = await cachedFetch(fetch, url);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
 async function fetchGunzipped(url) {
-  const response = await fetchWithin(fetch, url);
+  const response = await cachedFetch(fetch, url);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const inflated = response.body.pipeThrough(new DecompressionStream("gzip"));
   return new Uint8Array(await new Response(inflated).arrayBuffer());
 }
 
 async function start() {
-  const { indexURL, wheelURL, snapshotURL, stallMs: limit } = await init;
+  const { indexURL, wheelURL, snapshotURL, cacheName, stallMs: limit } = await init;
   stallMs = limit;
+  if (cacheName && globalThis.caches) {
+    runtimeCache = await caches.open(cacheName).catch(() => null);
+  }
   const started = performance.now();
   const wheel = step("downloading the calculator", () => fetchBytes(wheelURL));
   wheel.catch(() => {}); // reported below, when awaited
   const options = { indexURL };
   if (snapshotURL && typeof DecompressionStream === "function") {
-    options._loadSnapshot = step("downloading the calculator's snapshot", () =>
-      fetchGunzipped(snapshotURL),
+    options._loadSnapshot = step("downloading the calculator's snapshot", async () =>
+      xorStaticData(await fetchGunzipped(snapshotURL), await wasmBytes),
     );
     options._loadSnapshot.catch(() => {}); // reported by loadPyodide, which awaits it
   }
@@ -204,7 +236,16 @@ async function start() {
       project_exports: (argument) => web.project_exports(argument),
     };
   });
-  return { methods, ms: Math.round(performance.now() - started) };
+  return { methods, ms: Math.round(performance.now() - started), indexURL };
+}
+
+// Pyodide's two modules are imported, not fetched: put them in the cache too, from the
+// browser's HTTP cache, so that the next visit starts offline.
+async function cacheModules(indexURL) {
+  for (const name of ["pyodide.mjs", "pyodide.asm.mjs"]) {
+    const response = await cachedFetch(fetch, new URL(name, indexURL).href);
+    await response.arrayBuffer();
+  }
 }
 
 // Python restored from the snapshot runs slowly until WebAssembly's optimizing tier has
@@ -222,9 +263,10 @@ async function warmUpInTheBackground() {
 
 const engine = start();
 engine.then(
-  ({ ms }) => {
+  ({ ms, indexURL }) => {
     postMessage({ type: "ready", ms });
     warmUpInTheBackground().catch(() => {}); // only a speed-up: a failure here is harmless
+    if (runtimeCache) cacheModules(indexURL).catch(() => {}); // likewise
   },
   (error) => postMessage({ type: "failed", error: oneLine(error) }),
 );

@@ -1,8 +1,11 @@
 """MkDocs hook: ship the front-end files the site needs from ``node_modules`` (installed
 by ``npm ci`` from ``package-lock.json``), so the site makes no request to another origin.
 
-* the Pyodide runtime -> ``pyodide/``: only what ``loadPyodide({indexURL})`` fetches; the
-  calculator needs no Pyodide package, so no package wheel is shipped;
+* the Pyodide runtime -> ``pyodide/HASH/``: only what ``loadPyodide({indexURL})`` fetches
+  (the calculator needs no Pyodide package, so no package wheel is shipped), with the
+  standard library cut down to what Pyodide and the engine import
+  (:mod:`sitebuild.trimmed_stdlib`), in a folder named by the files' content hash
+  (:mod:`sitebuild.runtime_files`);
 * KaTeX -> ``assets/katex/``: the script, the stylesheet and its WOFF2 fonts (every
   browser the site supports reads WOFF2, so the stylesheet's other formats are never
   requested).
@@ -16,6 +19,9 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+
+from sitebuild.runtime_files import content_hash
+from sitebuild.trimmed_stdlib import trim
 
 
 @dataclass(frozen=True)
@@ -37,10 +43,10 @@ RUNTIME_FILES = (
 """The files ``loadPyodide({indexURL})`` fetches from ``indexURL``."""
 
 SITE_DIR = "pyodide"
-"""Where the runtime goes in the site (the worker's ``indexURL``)."""
+"""Where the runtime goes in the site, in a folder named by its content hash (the worker's
+``indexURL``)."""
 
 VENDORED = (
-    Vendored("pyodide", SITE_DIR, RUNTIME_FILES),
     Vendored("katex/dist", "assets/katex", ("katex.min.js", "katex.min.css", "fonts/*.woff2")),
 )
 
@@ -68,8 +74,30 @@ def runtime_files(source: Path) -> list[Path]:
     return package_files(source.parent, Vendored(source.name, SITE_DIR, RUNTIME_FILES))
 
 
+STDLIB = "python_stdlib.zip"
+
+
+def runtime_content(source: Path) -> dict[str, bytes]:
+    """The runtime files the site ships, by name, from ``source`` (``node_modules/pyodide``):
+    the package's own, but the standard library, trimmed."""
+    content = {path.name: path.read_bytes() for path in runtime_files(source)}
+    content[STDLIB] = trim(content[STDLIB])
+    return content
+
+
+def runtime_folder(content: dict[str, bytes]) -> str:
+    """The runtime's folder in the site: ``pyodide/`` and the hash of every file's name
+    and content."""
+    whole = b"".join(name.encode() + b"\0" + data for name, data in sorted(content.items()))
+    return f"{SITE_DIR}/{content_hash(whole)}"
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     node_modules = Path(config.config_file_path).parent / "node_modules"
+    runtime = runtime_content(node_modules / "pyodide")
+    folder = runtime_folder(runtime)
+    for name, data in runtime.items():
+        files.append(File.generated(config, f"{folder}/{name}", content=data))
     for package in VENDORED:
         source = node_modules / package.source
         for path in package_files(node_modules, package):

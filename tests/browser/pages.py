@@ -67,17 +67,41 @@ def wait_ready(page: Page) -> None:
 
 
 def new_context(browser: Browser, **kwargs: Any) -> BrowserContext:
-    """A browser context that may use the clipboard and download files."""
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900},
-                                  **kwargs)
+    """A browser context that may use the clipboard and download files.
+
+    Unless ``kwargs`` say otherwise, it bypasses the pages' Content-Security-Policy
+    (Playwright's waiting functions and axe-core run as page scripts) and blocks the
+    site's service worker (so that a test's routes see every request and no test is
+    answered from another's caches): test_security_policy.py tests the policy and
+    test_offline.py the service worker, each in contexts of their own."""
+    options = {"accept_downloads": True, "viewport": {"width": 1280, "height": 900},
+               "bypass_csp": True, "service_workers": "block", **kwargs}
+    context = browser.new_context(**options)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     return context
 
 
+POLICY_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => window.__violations.push(
+  `${event.violatedDirective}: ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`));
+"""
+"""An init script that records every Content-Security-Policy violation of a page (read
+them with :func:`policy_violations`)."""
+
+
+def policy_violations(page: Page) -> list[str]:
+    """The violations of the page's Content-Security-Policy since it loaded."""
+    found: list[str] = page.evaluate("window.__violations")
+    return found
+
+
 def axe_violations(page: Page, rules: list[str] | None = None) -> list[str]:
     """axe-core's serious and critical violations on ``page`` (of ``rules`` only, if
-    given)."""
-    page.add_script_tag(path=str(AXE))
+    given). axe is evaluated by the browser's devtools protocol, not added as a script
+    of the page, which the page's Content-Security-Policy would refuse."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
     options: dict[str, Any] = {"resultTypes": ["violations"]}
     if rules:
         options["runOnly"] = {"type": "rule", "values": rules}

@@ -1,7 +1,8 @@
-"""Every page of the site in Chromium, in both colour schemes: no console error, no
-request to another origin, no serious or critical axe-core violation (all rules in the
-light scheme, the colour rules in the dark one); and the calculator through Material's
-instant navigation, to it and away from it."""
+"""Every page of the site in Chromium, in both colour schemes, under its
+Content-Security-Policy: no console error, no request to another origin, no violation of
+the policy, no serious or critical axe-core violation (all rules in the light scheme, the
+colour rules in the dark one); and the calculator through Material's instant navigation,
+to it and away from it."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from ml_emissions import web
 from ml_emissions.citation import tool_bibtex
 from tests.browser.pages import (
+    POLICY_VIOLATIONS,
     ROOT,
     Guard,
     axe_violations,
     expect_result,
     new_context,
     open_page,
+    policy_violations,
     wait_ready,
 )
 
@@ -41,7 +44,9 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 @pytest.fixture(scope="module")
 def light_context(browser: Browser) -> Iterator[BrowserContext]:
-    context = new_context(browser, color_scheme="light")
+    """A context that applies the pages' policy (the test waits with locators only)."""
+    context = new_context(browser, color_scheme="light", bypass_csp=False)
+    context.add_init_script(POLICY_VIOLATIONS)
     yield context
     context.close()
 
@@ -57,6 +62,7 @@ def test_page_is_local_clean_and_accessible(light_context: BrowserContext, guard
     assert axe_violations(page, COLOUR_RULES) == []
     page.click('label[title="Switch to light mode"]')  # as it was, for the next page
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "default")
+    assert policy_violations(page) == []
     page.close()
 
 
@@ -96,7 +102,7 @@ def test_instant_navigation_to_and_from_the_calculator(shared_context: BrowserCo
     # one document, one worker, one Python start for the whole visit
     assert page.evaluate("window.sameDocument") is True
     assert sum(u.endswith("/javascripts/calculator-worker.js") for u in guard.requests) == 1
-    assert sum(u.endswith("/pyodide/pyodide.asm.wasm") for u in guard.requests) == 1
+    assert sum(u.endswith("/pyodide.asm.wasm") for u in guard.requests) == 1
     page.close()
 
 

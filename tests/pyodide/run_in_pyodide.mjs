@@ -2,11 +2,18 @@
 // Node. Started by tests/pyodide/test_in_pyodide.py; usable by hand too:
 //
 //   node tests/pyodide/run_in_pyodide.mjs pytest --wheel ML_EMISSIONS.whl \
-//        --test-wheel PYTEST.whl --test-wheel ... [-- EXTRA PYTEST ARGS]
-//   node tests/pyodide/run_in_pyodide.mjs compare --wheel ML_EMISSIONS.whl --input CASES.json
+//        --test-wheel PYTEST.whl --test-wheel ... [--stdlib TRIMMED.zip] [-- PYTEST ARGS]
+//   node tests/pyodide/run_in_pyodide.mjs compare --wheel ML_EMISSIONS.whl --input CASES.json \
+//        [--stdlib TRIMMED.zip]
 //
 // Both modes first print one line "pyodide-runtime: {json}": the Python and Pyodide
-// versions, the platform, and where ml_emissions was imported from.
+// versions, the platform, where ml_emissions was imported from and the SHA-256 of the
+// standard library zip Python runs with; and last one line "pyodide-outside-stdlib: [json]".
+//
+// --stdlib: Python runs with this standard library (the one the site ships, made by
+//          sitebuild/trimmed_stdlib.py) instead of Pyodide's; the full one stays behind
+//          it for the test code, and refuses the engine (stdlib_guard.py): the modules the
+//          engine reached for outside the given library are the last line's list.
 //
 // pytest:  runs the engine's own tests with pytest inside Pyodide: tests/ of the
 //          repository (mounted at /repo with NODEFS, so that they read data/*.csv) and
@@ -29,12 +36,15 @@ const REPO_MOUNT = "/repo";
 
 // Fixed Python code; every value from outside is passed to these functions as an argument.
 const PYTHON_HELPERS = `
-import importlib, json, os, platform, sys
+import hashlib, importlib, json, os, platform, sys
 
 importlib.invalidate_caches()
 
 def _runtime(pyodide_version, mode):
     import ml_emissions
+    stdlib = next(entry for entry in sys.path if entry.endswith(".zip"))
+    with open(stdlib, "rb") as library:
+        stdlib_sha256 = hashlib.sha256(library.read()).hexdigest()
     return json.dumps({
         "python": platform.python_version(),
         "implementation": sys.implementation.name,
@@ -43,7 +53,12 @@ def _runtime(pyodide_version, mode):
         "mode": mode,
         "ml_emissions": ml_emissions.__file__,
         "ml_emissions_version": ml_emissions.__version__,
+        "stdlib_sha256": stdlib_sha256,
     })
+
+def _outside_stdlib():
+    guard = sys.modules.get("stdlib_guard")
+    return json.dumps(guard.REACHED if guard else None)
 
 def _compare(cases_json):
     from ml_emissions import web
@@ -73,6 +88,7 @@ function parseCommandLine() {
       wheel: { type: "string" },
       "test-wheel": { type: "string", multiple: true, default: [] },
       input: { type: "string" },
+      stdlib: { type: "string" },
       repo: { type: "string", default: path.resolve(HERE, "..", "..") },
     },
   });
@@ -87,7 +103,9 @@ function parseCommandLine() {
   return { ...values, mode, extraArgs, repo: path.resolve(values.repo) };
 }
 
-async function startPyodide(repo) {
+const FULL_STDLIB = "/lib/python_stdlib_full.zip";
+
+async function startPyodide(repo, stdlib) {
   const indexDir = path.join(repo, "node_modules", "pyodide");
   let loadPyodide;
   try {
@@ -95,7 +113,12 @@ async function startPyodide(repo) {
   } catch (error) {
     throw new UsageError(`cannot import ${indexDir}/pyodide.mjs (run 'npm ci'): ${error}`);
   }
-  const pyodide = await loadPyodide({ indexURL: indexDir + path.sep });
+  const options = { indexURL: indexDir + path.sep };
+  if (stdlib) options.stdLibURL = path.resolve(stdlib);
+  const pyodide = await loadPyodide(options);
+  if (stdlib) {
+    pyodide.FS.writeFile(FULL_STDLIB, readFileSync(path.join(indexDir, "python_stdlib.zip")));
+  }
   // Python's output goes to this process's stdout and stderr, unbuffered and in order
   // (copied: the bytes are a view into Pyodide's memory).
   const writer = (stream) => ({
@@ -111,7 +134,7 @@ async function startPyodide(repo) {
 
 async function main() {
   const opts = parseCommandLine();
-  const pyodide = await startPyodide(opts.repo);
+  const pyodide = await startPyodide(opts.repo, opts.stdlib);
 
   const purelib = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
   for (const wheel of [opts.wheel, ...opts["test-wheel"]]) {
@@ -121,13 +144,21 @@ async function main() {
   }
   pyodide.FS.mkdirTree(REPO_MOUNT);
   pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: opts.repo }, REPO_MOUNT);
+  if (opts.stdlib) {
+    const install = pyodide.runPython(
+      `import sys; sys.path.insert(0, "${REPO_MOUNT}/tests/pyodide"); ` +
+      "import stdlib_guard; stdlib_guard.install");
+    install(FULL_STDLIB);
+  }
   pyodide.runPython(PYTHON_HELPERS);
   const call = (name, ...args) => pyodide.globals.get(name)(...args);
+  const outside = () => `pyodide-outside-stdlib: ${call("_outside_stdlib")}\n`;
 
   process.stdout.write(`pyodide-runtime: ${call("_runtime", pyodide.version, opts.mode)}\n`);
   if (opts.mode === "compare") {
     const cases = readFileSync(opts.input, "utf-8");
     process.stdout.write(`pyodide-results: ${call("_compare", cases)}\n`);
+    process.stdout.write(outside());
     return 0;
   }
   const pytestArgs = [
@@ -138,7 +169,9 @@ async function main() {
     "--pyargs", "ml_emissions",
     ...opts.extraArgs,
   ];
-  return call("_pytest", REPO_MOUNT, JSON.stringify(pytestArgs));
+  const code = call("_pytest", REPO_MOUNT, JSON.stringify(pytestArgs));
+  process.stdout.write(outside());
+  return code;
 }
 
 // Node flushes stdout and stderr before it exits on its own: set the exit code only.

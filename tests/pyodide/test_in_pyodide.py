@@ -5,7 +5,8 @@ wheel that ``sitebuild/build_wheel.py`` builds. Inside it, the engine's own test
 (``run_in_pyodide.mjs pytest``; what is left out, and why, is listed in
 ``in_pyodide_plugin.py``), and ``web.respond`` gives exactly CPython's replies for the
 cases below and for every device, cloud region and grid zone of the catalog
-(``run_in_pyodide.mjs compare``).
+(``run_in_pyodide.mjs compare``). Both run with the standard library the site ships
+(sitebuild/trimmed_stdlib.py), which the engine never reaches beyond (stdlib_guard.py).
 
 Nothing here is skipped: without Node or node_modules/pyodide these tests fail and say
 what to install (``make test`` runs ``npm ci``). The pure-Python wheels of pytest and
@@ -32,6 +33,7 @@ import ml_emissions
 from ml_emissions import load_catalog, web
 from ml_emissions.catalog import Hardware
 from sitebuild.build_wheel import build_wheel
+from sitebuild.trimmed_stdlib import trim
 from tests.conftest import SUMMARY_PROPERTY
 
 HERE = Path(__file__).resolve().parent
@@ -44,6 +46,7 @@ EXPECTED_PYTHON = "3.14"
 MIN_TESTS_IN_PYODIDE = 100  # the engine's own tests that must pass inside Pyodide
 TIMEOUT_S = 600
 SUMMARY_PREFIX = "pyodide-pytest-summary: "  # as in in_pyodide_plugin.py
+OUTSIDE_PREFIX = "pyodide-outside-stdlib: "  # as in run_in_pyodide.mjs
 
 
 # -- the cases compared between CPython and Pyodide ----------------------------------------
@@ -263,10 +266,13 @@ def node_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, No
     runner = Runner(node, build_wheel(work_dir / "wheel"), _test_wheels(), work_dir)
     cases_file = work_dir / "cases.json"
     cases_file.write_text(json.dumps(ALL_CASES, ensure_ascii=False), encoding="utf-8")
+    stdlib = work_dir / "python_stdlib.zip"  # the site's
+    stdlib.write_bytes(trim((PYODIDE_PACKAGE / "python_stdlib.zip").read_bytes()))
     test_wheel_args = [arg for wheel in runner.test_wheels for arg in ("--test-wheel", str(wheel))]
     runs = {
-        "pytest": runner.start("pytest", *test_wheel_args, "--", "-q", "--durations=5"),
-        "compare": runner.start("compare", "--input", str(cases_file)),
+        "pytest": runner.start("pytest", *test_wheel_args, "--stdlib", str(stdlib), "--",
+                               "-q", "--durations=5"),
+        "compare": runner.start("compare", "--input", str(cases_file), "--stdlib", str(stdlib)),
     }
     yield runs
     for run in runs.values():  # only if a test failed before waiting for its run
@@ -288,6 +294,7 @@ class PytestRun:
     output: str
     runtime: dict[str, str]
     summary: dict[str, Any]
+    outside_stdlib: list[str] | None
 
 
 @pytest.fixture(scope="session")
@@ -296,13 +303,15 @@ def pytest_run(node_runs: dict[str, NodeRun]) -> PytestRun:
     output = stdout + stderr
     assert "pyodide-runtime: " in stdout, f"Pyodide did not start:\n{output[-5000:]}"
     return PytestRun(code, output, _marked(stdout, "pyodide-runtime: "),
-                     _marked(stdout, SUMMARY_PREFIX) if SUMMARY_PREFIX in stdout else {})
+                     _marked(stdout, SUMMARY_PREFIX) if SUMMARY_PREFIX in stdout else {},
+                     _marked(stdout, OUTSIDE_PREFIX) if OUTSIDE_PREFIX in stdout else None)
 
 
 @dataclass(frozen=True)
 class CompareRun:
     runtime: dict[str, str]
     replies: list[dict[str, Any]]
+    outside_stdlib: list[str]
 
 
 @pytest.fixture(scope="session")
@@ -311,7 +320,8 @@ def compare_run(node_runs: dict[str, NodeRun]) -> CompareRun:
     assert code == 0, stdout[-3000:] + stderr[-5000:]
     replies = _marked(stdout, "pyodide-results: ")
     assert len(replies) == len(ALL_CASES)
-    return CompareRun(_marked(stdout, "pyodide-runtime: "), replies)
+    return CompareRun(_marked(stdout, "pyodide-runtime: "), replies,
+                      _marked(stdout, OUTSIDE_PREFIX))
 
 
 # -- the tests -------------------------------------------------------------------------------
@@ -356,6 +366,18 @@ def test_engine_tests_pass_inside_pyodide(pytest_run: PytestRun,
     assert not left_over, f"inside Pyodide: {left_over}\n{output[-20000:]}"
     assert summary["unused_deselections"] == [], "DESELECTED lists tests that no longer exist"
     assert summary["ml_emissions"].startswith(f"/lib/python{EXPECTED_PYTHON}/site-packages/")
+
+
+def test_the_engine_needs_no_more_than_the_sites_standard_library(
+        pytest_run: PytestRun, compare_run: CompareRun) -> None:
+    shipped = trim((PYODIDE_PACKAGE / "python_stdlib.zip").read_bytes())
+    for runtime in (pytest_run.runtime, compare_run.runtime):  # Python ran with it
+        assert runtime["stdlib_sha256"] == hashlib.sha256(shipped).hexdigest()
+    for run, reached in (("pytest", pytest_run.outside_stdlib),
+                         ("compare", compare_run.outside_stdlib)):
+        assert reached == [], (
+            f"in the {run} run, the engine imported {reached}, which the site's standard "
+            "library lacks: add their files to sitebuild/stdlib_files.txt")
 
 
 def _difference(expected: Any, actual: Any) -> str:

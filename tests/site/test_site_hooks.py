@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
+
 import ml_emissions
 from ml_emissions import web
+from sitebuild import trimmed_stdlib
 from sitebuild.hooks import npm_assets as pyodide_runtime
+from sitebuild.runtime_files import RUNTIME_CACHE
 from sitebuild.renderers import calculator
 from sitebuild.renderers.markers import Context, MarkerError, render_markers
 from tests.browser.pages import ROOT
@@ -143,9 +146,13 @@ def test_placeholders_show_what_an_empty_field_means(form: _Elements) -> None:
         assert placeholders[name] == value
 
 
-def test_the_form_points_to_the_runtime_and_the_wheel(form: _Elements) -> None:
+def test_the_boot_script_points_to_the_runtime_and_the_wheel(form: _Elements) -> None:
+    (boot,) = form.find("script")  # before the form: it starts the worker as the page loads
+    assert boot["type"] == "module" and "async" in boot
+    assert boot["data-pyodide"] == "pyodide/" and boot["data-wheel"] == "wheels/x.whl"
+    assert boot["data-runtime-cache"] == RUNTIME_CACHE
     (element,) = form.find("form")
-    assert element["data-pyodide"] == "pyodide/" and element["data-wheel"] == "wheels/x.whl"
+    assert "data-pyodide" not in element  # given once, by the boot script
     assert element["data-parameters"] == " ".join(web.form_options()["parameters"])
 
 
@@ -209,10 +216,24 @@ def test_a_missing_runtime_says_to_run_npm_ci(tmp_path: Path) -> None:
 
 
 def test_the_site_ships_the_runtime_and_the_wheel_only(site_dir: Path) -> None:
-    shipped = sorted(p.name for p in (site_dir / "pyodide").iterdir())
+    (folder,) = (site_dir / "pyodide").iterdir()  # one folder, named by its content
+    shipped = sorted(p.name for p in folder.iterdir())
     assert shipped == sorted(pyodide_runtime.RUNTIME_FILES)
+    whole = hashlib.sha256()
     for name in shipped:
-        assert (site_dir / "pyodide" / name).read_bytes() == (PYODIDE_PACKAGE / name).read_bytes()
+        content = (folder / name).read_bytes()
+        package = (PYODIDE_PACKAGE / name).read_bytes()
+        if name == "python_stdlib.zip":  # the listed files only, the same bytes each
+            with zipfile.ZipFile(folder / name) as trimmed, \
+                    zipfile.ZipFile(PYODIDE_PACKAGE / name) as full:
+                listed = trimmed_stdlib.kept_files()
+                assert trimmed.namelist() == listed
+                assert all(trimmed.read(f) == full.read(f) for f in listed)
+            assert len(content) < len(package) / 2
+        else:
+            assert content == package
+        whole.update(name.encode() + b"\0" + content)
+    assert folder.name == whole.hexdigest()[:16]
     (wheel,) = (site_dir / "wheels").iterdir()
     assert wheel.name == f"ml_emissions-{ml_emissions.__version__}-py3-none-any.whl"
     with zipfile.ZipFile(wheel) as archive:
