@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
-from bench.bench_browser import LAUNCH_ARGS, PROBE
+from bench.bench_browser import CONTEXT, LAUNCH_ARGS, PROBE
 
 Row = tuple[str, str, str]
 
@@ -149,7 +149,7 @@ def _profile_rows(browser: Browser, url: str, counter: list[int],
                   profile: tuple[str, float | None, float]) -> list[Row]:
     cold, repeat, at_ready, sent, repeat_sent = [], [], [], [], []
     for _ in range(ROUNDS):
-        context = browser.new_context()
+        context = browser.new_context(**CONTEXT)
         before = counter[0]
         cold.append(_visit(context, url, profile))
         at_ready.append(counter[0] - before)

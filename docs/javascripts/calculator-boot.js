@@ -30,7 +30,9 @@ export function runtimeSettings(element = document.querySelector("[data-pyodide]
 // A started worker: its messages and errors wait in `queue` until a listener takes it
 // (listen); `settled` resolves once it has said "ready" or "failed", or failed to run.
 export function startWorker(settings) {
-  const worker = new Worker(WORKER_URL, { type: "module" });
+  const { indexURL, wheelURL, snapshotURL, cacheName, stallMs } = settings;
+  const name = JSON.stringify({ indexURL, wheelURL, snapshotURL, cacheName, stallMs });
+  const worker = new Worker(WORKER_URL, { type: "module", name }); // its settings
   const booted = { worker, settings, queue: [], listener: null };
   booted.settled = new Promise((resolve) => {
     booted.settle = resolve;
@@ -45,8 +47,6 @@ export function startWorker(settings) {
     event.preventDefault();
     deliver("error", event);
   };
-  const { indexURL, wheelURL, snapshotURL, cacheName, stallMs } = settings;
-  worker.postMessage({ type: "init", indexURL, wheelURL, snapshotURL, cacheName, stallMs });
   return booted;
 }
 

@@ -1,10 +1,11 @@
 // Module Web Worker of the calculator and Project pages: runs the Python engine (ml_emissions.web)
 // in Pyodide, off the page's main thread.
 //
-// Protocol. The page posts {type: "init", indexURL, wheelURL, snapshotURL, cacheName,
-// stallMs} once, right after creating the worker (calculator-boot.js); the worker answers
-// {type: "ready", ms} or
-// {type: "failed", error}, error being one line. Then
+// Protocol. The page creates the worker (calculator-boot.js) with its settings as the
+// worker's name, a JSON object {indexURL, wheelURL, snapshotURL, cacheName, stallMs}: the
+// worker starts at once, without waiting for a message (which a busy page would deliver
+// late). It answers {type: "ready", ms} or {type: "failed", error}, error being one line.
+// Then
 // requests {id, method, argument}, where method is "calculate" (argument: the form's
 // values as a JSON string), "calculate_query" (argument: a permalink's query string) or
 // "exports_query" (argument: the query of a reply: its reports, asked for only when the
@@ -21,15 +22,13 @@
 //
 // With a cacheName, every runtime file is taken from that Cache Storage cache if it is
 // there, and put there when it is downloaded (their addresses carry their content's hash:
-// see sitebuild/runtime_files.py); the site's service worker deletes those no build of the
-// site lists any more.
+// see sitebuild/runtime_files.py); so is the snapshot once inflated (at its address and
+// INFLATED), which spares the next visit the inflating. The site's service worker deletes
+// those no build of the site lists any more.
 
 import { xorStaticData } from "./snapshot-delta.mjs";
 
-let receiveInit;
-const init = new Promise((resolve) => {
-  receiveInit = resolve;
-});
+const settings = JSON.parse(self.name);
 
 // A failure in one line: a Python traceback's last line ("KeyError: ..."), at most 200
 // characters, so that the page's status line stays a line.
@@ -49,8 +48,8 @@ async function step(what, run) {
 }
 
 // Every download may stall; none is waited for longer than this without a byte arriving
-// (the page's init message gives it, from its boot script's data-stall-ms; a slow network still
-// delivers bytes).
+// (the worker's settings give it, from the boot script's data-stall-ms; a slow network
+// still delivers bytes).
 let stallMs;
 
 // The file name of a request, for messages: ".../pyodide.asm.wasm?x" -> "pyodide.asm.wasm".
@@ -193,8 +192,21 @@ async function fetchGunzipped(url) {
   return new Uint8Array(await new Response(inflated).arrayBuffer());
 }
 
+// The suffix of the inflated snapshot's address in the cache.
+const INFLATED = "&inflated";
+
+// The snapshot's memory: inflated from the cache, or else downloaded, inflated, its
+// static data restored from the module's (snapshot-delta.mjs), and cached so.
+async function snapshotMemory(url) {
+  const hit = await runtimeCache?.match(url + INFLATED).catch(() => undefined);
+  if (hit) return new Uint8Array(await hit.arrayBuffer());
+  const memory = xorStaticData(await fetchGunzipped(url), await wasmBytes);
+  runtimeCache?.put(url + INFLATED, new Response(memory)).catch(() => {});
+  return memory;
+}
+
 async function start() {
-  const { indexURL, wheelURL, snapshotURL, cacheName, stallMs: limit } = await init;
+  const { indexURL, wheelURL, snapshotURL, cacheName, stallMs: limit } = settings;
   stallMs = limit;
   if (cacheName && globalThis.caches) {
     runtimeCache = await caches.open(cacheName).catch(() => null);
@@ -204,8 +216,8 @@ async function start() {
   wheel.catch(() => {}); // reported below, when awaited
   const options = { indexURL };
   if (snapshotURL && typeof DecompressionStream === "function") {
-    options._loadSnapshot = step("downloading the calculator's snapshot", async () =>
-      xorStaticData(await fetchGunzipped(snapshotURL), await wasmBytes),
+    options._loadSnapshot = step("downloading the calculator's snapshot", () =>
+      snapshotMemory(snapshotURL),
     );
     options._loadSnapshot.catch(() => {}); // reported by loadPyodide, which awaits it
   }
@@ -272,10 +284,6 @@ engine.then(
 );
 
 self.onmessage = async ({ data }) => {
-  if (data?.type === "init") {
-    receiveInit(data);
-    return;
-  }
   const { id, method, argument } = data;
   try {
     const { methods } = await engine;

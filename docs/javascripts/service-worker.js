@@ -64,10 +64,12 @@ self.addEventListener("activate", (event) => {
     for (const name of await caches.keys()) {
       if (name.startsWith("mle-pages-") && name !== PAGES_CACHE) await caches.delete(name);
     }
+    // a runtime file is kept if this build lists it, and so is what the calculator's
+    // worker derives from it (the inflated snapshot: the address and a suffix)
     const runtime = await caches.open(BUILD.runtimeCache);
-    const listed = new Set(BUILD.runtime.map(absolute));
+    const listed = BUILD.runtime.map(absolute);
     for (const request of await runtime.keys()) {
-      if (!listed.has(request.url)) await runtime.delete(request);
+      if (!listed.some((url) => request.url.startsWith(url))) await runtime.delete(request);
     }
     await self.clients.claim();
   })());

@@ -1,7 +1,8 @@
 """MkDocs hook: replace the markers of every page (``<!-- data:NAME ... -->``,
 ``<!-- calculator:NAME -->``) with content rendered from the catalog, the data tables and
 the engine, by the renderers of :data:`RENDERERS`, and write the files they generate
-(charts, CSV downloads) into the built site.
+(charts, CSV downloads) into the built site; what they put in the page's ``<head>``
+goes to the page's meta (``head_html``), which overrides/main.html writes there.
 
 An unknown or broken marker fails the build, and so does invalid data, or a catalog or
 data package that is out of date with it (:func:`check_data`): the pages never show
@@ -109,6 +110,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **_: Any
     except MarkerError as error:
         raise PluginError(f"{page.file.src_uri}: {error}") from error
     _assets.update(context.assets)
+    page.meta["head_html"] = "".join(context.head)  # overrides/main.html puts it in <head>
     return rendered
 
 

@@ -172,7 +172,8 @@ def runtime_attributes(runtime: tuple[str, str, str | None]) -> list[tuple[str, 
 
 
 def render_boot(runtime: tuple[str, str, str | None], src: str) -> str:
-    """The boot script's element, its source at ``src`` (relative to the page)."""
+    """The boot script's element, its source at ``src`` (relative to the page), for the
+    page's ``<head>``: the worker starts as soon as the page's first bytes are in."""
     return _environment().get_template("calculator_boot.html").render(
         boot=[("src", src), *runtime_attributes(runtime)])
 
@@ -258,11 +259,12 @@ class FormData:
                 "fields": [self.field(p) for p, _ in choices]
                 + [self.field(name) for name, (of, _) in COMPANIONS.items() if of == group]}
 
-    def template_data(self) -> dict[str, Any]:
+    def template_data(self, runtime: tuple[str, str, str | None]) -> dict[str, Any]:
         return {
             "form": [("id", "mle-form"), ("class", "mle-form"), ("novalidate", True),
                      ("autocomplete", "off"), ("aria-label", "Inputs of the estimate"),
-                     ("data-parameters", " ".join(self.options["parameters"]))],
+                     ("data-parameters", " ".join(self.options["parameters"])),
+                     *runtime_attributes(runtime)],
             "sections": [{"title": title,
                           "items": [self.modes(item[5:]) if item.startswith("mode:")
                                     else self.field(item) for item in items]}
@@ -276,12 +278,13 @@ class FormData:
 
 
 def render_form(runtime: tuple[str, str, str | None], options: dict[str, Any] | None = None,
-                reply: dict[str, Any] | None = None, boot_src: str = "") -> str:
-    """The boot script, with the runtime's (Pyodide directory, wheel, snapshot) addresses,
-    its source at ``boot_src``, then the form."""
+                reply: dict[str, Any] | None = None) -> str:
+    """The form, with the runtime's (Pyodide directory, wheel, snapshot) addresses (the
+    page's script reads them there after an instant navigation, which leaves the boot
+    script of the page's head out)."""
     data = FormData(options or web.form_options(), reply or first_reply())
-    return render_boot(runtime, boot_src) + _environment().get_template(
-        "calculator_form.html").render(data.template_data())
+    return _environment().get_template("calculator_form.html").render(
+        data.template_data(runtime))
 
 
 def render_result(reply: dict[str, Any] | None = None, page_url: str = "calculator/") -> str:
@@ -330,8 +333,10 @@ def runtime_urls(context: Context) -> tuple[str, str, str | None]:
 
 
 def form(context: Context) -> str:
-    """``<!-- calculator:form -->``."""
-    return render_form(runtime_urls(context), boot_src=context.link(BOOT_SCRIPT))
+    """``<!-- calculator:form -->``, and the boot script in the page's head."""
+    runtime = runtime_urls(context)
+    context.head.append(render_boot(runtime, context.link(BOOT_SCRIPT)))
+    return render_form(runtime)
 
 
 def result(context: Context) -> str:
@@ -382,25 +387,25 @@ PROJECT_DOWNLOADS = {
 }
 
 
-def render_project_form(runtime: tuple[str, str, str | None], boot_src: str = "") -> str:
-    """The boot script (its source at ``boot_src``), then the Project page's form, first
-    result and export buttons, for the example jobs."""
+def render_project_form(runtime: tuple[str, str, str | None]) -> str:
+    """The Project page's form, first result and export buttons, for the example jobs."""
     example = template()
     reply = json.loads(web.project(json.dumps({"table": example})))
     if not reply["ok"]:
         raise MarkerError(f"the Project page's example jobs fail: {reply['errors']}")
     buttons = _buttons(PROJECT_EXPORTS, PROJECT_DOWNLOADS)
     labels = web.PROJECT_OPTION_LABELS
-    return render_boot(runtime, boot_src) + _environment().get_template(
-        "project_form.html").render(
+    return _environment().get_template("project_form.html").render(
         form=[("id", "mle-project"), ("class", "mle-form"), ("novalidate", True),
               ("autocomplete", "off"), ("aria-label", "The project's jobs"),
-              ("data-example", example)],
+              *runtime_attributes(runtime), ("data-example", example)],
         options=[{"name": name, "label": labels[name], "hint": hint}
                  for name, hint in PROJECT_HINTS.items()],
         labels=labels, example=example, html=Markup(reply["html"]), buttons=buttons)
 
 
 def project(context: Context) -> str:
-    """``<!-- calculator:project -->``."""
-    return render_project_form(runtime_urls(context), boot_src=context.link(BOOT_SCRIPT))
+    """``<!-- calculator:project -->``, and the boot script in the page's head."""
+    runtime = runtime_urls(context)
+    context.head.append(render_boot(runtime, context.link(BOOT_SCRIPT)))
+    return render_project_form(runtime)

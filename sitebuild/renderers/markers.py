@@ -31,14 +31,16 @@ class MarkerError(ValueError):
 @dataclass
 class Context:
     """What renderers may use: the catalog, the page being rendered, the site's files
-    (MkDocs' :class:`~mkdocs.structure.files.Files`, when a build renders the page) and
-    the files the renderers generate for the site (charts, downloads)."""
+    (MkDocs' :class:`~mkdocs.structure.files.Files`, when a build renders the page), the
+    files the renderers generate for the site (charts, downloads) and the elements they
+    put in the page's ``<head>`` (a script that must start early)."""
 
     catalog: Catalog = field(default_factory=load_catalog)
     page_title: str = ""
     page_url: str = ""  # e.g. "factors/location/" (site-relative, as MkDocs gives it)
     files: Any = None  # mkdocs.structure.files.Files of the build, if any
     assets: dict[str, bytes] = field(default_factory=dict)  # site path -> content
+    head: list[str] = field(default_factory=list)  # HTML for the page's <head> (main.html)
 
     def link(self, site_path: str) -> str:
         """The URL of ``site_path`` (relative to the site root) from the current page, as

@@ -202,7 +202,9 @@ def data_table(context: Context, file: str) -> str:
         notice_url = escape(context.asset(f"data/{notice.name}", notice.read_bytes()))
         licence = f' under its own licence: <a href="{notice_url}">{escape(notice.name)}</a>'
     # The caption stands above the scroll box, not in the table: a <caption> would scroll
-    # away with the rows (and sideways with a wide table) under the sticky header.
+    # away with the rows (and sideways with a wide table) under the sticky header. The rows
+    # stay out of the site's search index (data-search-exclude): they were two thirds of
+    # it, and every search would load and index them; the filter above searches them.
     caption_id = f"{table_id}-caption"
     return (
         f'\n\n<div class="mle-data-table" data-table="{table_id}">\n'
@@ -213,7 +215,8 @@ def data_table(context: Context, file: str) -> str:
         f'<label><input type="checkbox" class="mle-wrap" aria-controls="{table_id}"> '
         "Show long cells in full</label></p>\n"
         f'<p class="mle-caption" id="{caption_id}">{escape(file)}</p>\n'
-        f'<div class="mle-scroll" role="region" tabindex="0" aria-labelledby="{caption_id}">'
+        f'<div class="mle-scroll" role="region" tabindex="0" aria-labelledby="{caption_id}" '
+        "data-search-exclude>"
         f'<table id="{table_id}" class="mle-sortable" aria-labelledby="{caption_id}">'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>\n</div>\n\n"
     )

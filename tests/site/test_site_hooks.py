@@ -146,14 +146,25 @@ def test_placeholders_show_what_an_empty_field_means(form: _Elements) -> None:
         assert placeholders[name] == value
 
 
-def test_the_boot_script_points_to_the_runtime_and_the_wheel(form: _Elements) -> None:
-    (boot,) = form.find("script")  # before the form: it starts the worker as the page loads
-    assert boot["type"] == "module" and "async" in boot
-    assert boot["data-pyodide"] == "pyodide/" and boot["data-wheel"] == "wheels/x.whl"
-    assert boot["data-runtime-cache"] == RUNTIME_CACHE
+def test_the_form_points_to_the_runtime_and_the_wheel(form: _Elements) -> None:
     (element,) = form.find("form")
-    assert "data-pyodide" not in element  # given once, by the boot script
+    assert element["data-pyodide"] == "pyodide/" and element["data-wheel"] == "wheels/x.whl"
+    assert element["data-runtime-cache"] == RUNTIME_CACHE
     assert element["data-parameters"] == " ".join(web.form_options()["parameters"])
+
+
+def test_the_boot_script_in_the_head_starts_the_same_runtime(site_dir: Path) -> None:
+    for page in ("calculator", "project"):
+        html = (site_dir / page / "index.html").read_text(encoding="utf-8")
+        head, body = html.split("</head>", 1)
+        (boot,) = _Elements(head).find("script", src="../javascripts/calculator-boot.js")
+        assert boot["type"] == "module" and "async" in boot
+        (form,) = [f for f in _Elements(body).find("form") if "data-pyodide" in f]
+        for name in ("data-pyodide", "data-wheel", "data-snapshot", "data-runtime-cache",
+                     "data-stall-ms", "data-start-ms"):
+            assert boot[name] == form[name], (page, name)
+    (home,) = [site_dir / "index.html"]
+    assert "calculator-boot.js" not in home.read_text(encoding="utf-8")
 
 
 def test_exports_embed_the_default_reports() -> None:
