@@ -119,10 +119,11 @@ async function cachedFetch(fetchOf, resource, options) {
   return response;
 }
 
-// The bytes of pyodide.asm.wasm, once Pyodide has fetched them: the snapshot's static data
-// is stored as its XOR with the module's own (snapshot-delta.mjs).
+// A copy of pyodide.asm.wasm's response, once Pyodide has fetched it: the snapshot's static
+// data is stored as its XOR with the module's own (snapshot-delta.mjs), and the copy is
+// read only when the snapshot must be inflated (not when it is cached inflated).
 let receiveWasm;
-const wasmBytes = new Promise((resolve) => {
+const wasmCopy = new Promise((resolve) => {
   receiveWasm = resolve;
 });
 
@@ -159,7 +160,7 @@ async function watchingFetches(run) {
       failed(new Error(`${name}: not WebAssembly (a damaged or wrong file)`));
       return never;
     }
-    if (name.endsWith(".wasm")) receiveWasm(response.clone().arrayBuffer());
+    if (name.endsWith(".wasm")) receiveWasm(response.clone());
     return response;
   };
   try {
@@ -199,8 +200,12 @@ const INFLATED = "&inflated";
 // static data restored from the module's (snapshot-delta.mjs), and cached so.
 async function snapshotMemory(url) {
   const hit = await runtimeCache?.match(url + INFLATED).catch(() => undefined);
-  if (hit) return new Uint8Array(await hit.arrayBuffer());
-  const memory = xorStaticData(await fetchGunzipped(url), await wasmBytes);
+  if (hit) {
+    wasmCopy.then((copy) => copy.body?.cancel()).catch(() => {}); // not needed
+    return new Uint8Array(await hit.arrayBuffer());
+  }
+  const gunzipped = await fetchGunzipped(url);
+  const memory = xorStaticData(gunzipped, await (await wasmCopy).arrayBuffer());
   runtimeCache?.put(url + INFLATED, new Response(memory)).catch(() => {});
   return memory;
 }
@@ -220,6 +225,8 @@ async function start() {
       snapshotMemory(snapshotURL),
     );
     options._loadSnapshot.catch(() => {}); // reported by loadPyodide, which awaits it
+  } else {
+    wasmCopy.then((copy) => copy.body?.cancel()).catch(() => {}); // no snapshot: not needed
   }
   const { loadPyodide } = await step("loading the Python runtime", () =>
     import(new URL("pyodide.mjs", indexURL).href),
