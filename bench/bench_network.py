@@ -149,7 +149,7 @@ def _profile_rows(browser: Browser, url: str, counter: list[int],
                   profile: tuple[str, float | None, float]) -> list[Row]:
     cold, repeat, at_ready, sent, repeat_sent = [], [], [], [], []
     for _ in range(ROUNDS):
-        context = browser.new_context(**CONTEXT)
+        context = browser.new_context(**{**CONTEXT, "service_workers": "allow"})
         before = counter[0]
         cold.append(_visit(context, url, profile))
         at_ready.append(counter[0] - before)

@@ -66,14 +66,20 @@ def number(value: float, digits: int = 3) -> str:
 def exact(value: float) -> str:
     """A value as given, for a reader to check: whole numbers exactly, with thousands
     separators; others to :data:`JSON_DIGITS` significant digits without trailing zeros.
+    A whole number too large for a float to hold every digit of is written as its
+    shortest decimal (``1e30`` as 1 and 30 zeros, not the float's 1,000...019,884,...).
 
     >>> exact(1728), exact(1728.0), exact(1.56), exact(0.1 + 0.2), exact(2.5e-7)
     ('1,728', '1,728', '1.56', '0.3', '0.00000025')
+    >>> exact(1e30) == "1" + ",000" * 10
+    True
     """
     if not math.isfinite(value):
         raise ValueError(f"not a finite number: {value!r}")
+    if isinstance(value, int):
+        return f"{value:,}"
     if float(value).is_integer():
-        return f"{int(value):,}"
+        return f"{int(Decimal(repr(float(value)))):,}"  # the shortest decimal of the float
     rounded = _significant(float(value), JSON_DIGITS).normalize()
     return _grouped(rounded)
 

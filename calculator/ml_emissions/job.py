@@ -79,11 +79,6 @@ _BOOLEANS = {"yes": True, "true": True, "on": True, "1": True,
 _DURATION = re.compile(r"(?P<number>[+-]?[0-9.,]+(?:[eE][+-]?[0-9]+)?)\s*(?P<unit>[a-zA-Z]+)?")
 
 
-def _plain(number: float) -> str:
-    """``1e7`` as ``10,000,000``: limits read better without exponents."""
-    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
-
-
 def parse_number(text: str) -> float:
     """A number typed by a person: ``"300"``, ``"1.5e3"``, ``"3,000"`` (commas only
     between groups of three digits). Raises ``ValueError`` for anything else, such as
@@ -141,9 +136,9 @@ def check_number(field: str, value: object, *, minimum: float, maximum: float,
                   allow_zero: bool = False) -> float:
     """Return ``value`` as a float if it is a finite number in range, else raise."""
     lower = "at least" if allow_zero else "greater than"
-    allowed = f"a number {lower} {_plain(minimum)}"
+    allowed = f"a number {lower} {exact(minimum)}"
     if math.isfinite(maximum):
-        allowed += f" and at most {_plain(maximum)}"
+        allowed += f" and at most {exact(maximum)}"
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(field, value, allowed)
     try:

@@ -1,6 +1,7 @@
 """Plan a run from its compute, then compare it on other hardware."""
 
 from ml_emissions import Job, estimate
+from ml_emissions import formatting as fmt  # numbers as every report writes them
 from ml_emissions.compare import compare_jobs
 from ml_emissions.compare_reports import render_comparison
 
@@ -8,8 +9,9 @@ from ml_emissions.compare_reports import render_comparison
 job = Job(hardware="A100 80GB SXM", count=64, parameters=7e9, tokens=2e12, zone="FR")
 result = estimate(job)
 plan = result.inputs.compute
-print(f"{plan.flops:.3g} FLOPs at MFU {plan.mfu}: {result.inputs.hours_per_run:.0f} h per run")
-print(f"operational {result.co2e_kg:.0f} kg CO2e, embodied {result.embodied.co2e_kg:.0f} kg")
+print(f"{fmt.scientific(plan.flops)} FLOPs at MFU {plan.mfu}: "
+      f"{fmt.number(result.inputs.hours_per_run)} h per run")
+print(f"operational {fmt.mass(result.co2e_kg)} CO2e, embodied {fmt.mass(result.embodied.co2e_kg)}")
 
 # the same work on three devices
 print(render_comparison(compare_jobs(job, hardware=["A100 80GB SXM", "H100 SXM", "B200"])))

@@ -99,11 +99,11 @@ def value(context: Context, unit: str = "yes", **what: str) -> str:
         return fmt.number(row.pue)
     if key == "constant":
         constant = catalog.constant(arg)  # exact, as in the data: no rounding
-        return f"{constant.value:g}" + (f" {constant.unit}" if with_unit else "")
+        return fmt.exact(constant.value) + (f" {constant.unit}" if with_unit else "")
     if key == "equivalent":
         (eq,) = [e for e in catalog.equivalents if e.equivalent_id == arg]
         basis = "kg CO2e" if eq.basis == "co2e_kg" else "kWh"
-        return f"{eq.amount_per_unit:g}" + (f" {basis} per {eq.unit}" if with_unit else "")
+        return fmt.exact(eq.amount_per_unit) + (f" {basis} per {eq.unit}" if with_unit else "")
     if key == "zone":
         return fmt.number(catalog.find_zone(arg).intensity_lifecycle_g_per_kwh) + g
     if key == "zone-direct":
