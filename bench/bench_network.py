@@ -5,10 +5,14 @@ types hosts compress, ``Cache-Control: max-age=600``, ETags), and the calculator
 opened under Chromium's network emulation (CDP ``Network.emulateNetworkConditions``) in
 each :data:`PROFILES`:
 
-* cold: a new browser context (empty HTTP cache, no service worker), from navigation
-  start until the live calculator is ready, and the bytes the host sent for it;
-* repeat: the same context once the first visit has settled (its service worker, if the
+* cold: a new browser profile (empty caches, no service worker), from navigation start
+  until the live calculator is ready, and the bytes the host sent for it;
+* repeat: the same profile once the first visit has settled (its service worker, if the
   site has one, installed and its caches filled), a new page of the calculator.
+
+Profiles are persistent, as a visitor's browser is (Playwright's own contexts are
+incognito ones, where Chromium keeps no code cache: a repeat visit there starts about
+0.3 s slower).
 
 Each figure is the median of :data:`ROUNDS` visits.
 """
@@ -20,12 +24,13 @@ import gzip
 import hashlib
 import http.server
 import statistics
+import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any, ClassVar
 
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import BrowserContext, Playwright, sync_playwright
 
 from bench.bench_browser import CONTEXT, LAUNCH_ARGS, PROBE
 
@@ -38,7 +43,7 @@ PROFILES: tuple[tuple[str, float | None, float], ...] = (
 )
 """Name, download throughput in Mbit/s (None: no throttling) and latency in ms."""
 
-ROUNDS = 3
+ROUNDS = 5
 
 COMPRESSED_TYPES = ("text/", "application/javascript", "application/json",
                     "application/manifest+json", "application/wasm", "application/xml",
@@ -145,31 +150,36 @@ def _visit(context: BrowserContext, url: str, profile: tuple[str, float | None, 
     return ready
 
 
-def _profile_rows(browser: Browser, url: str, counter: list[int],
+def _profile_rows(playwright: Playwright, url: str, counter: list[int],
                   profile: tuple[str, float | None, float]) -> list[Row]:
     cold, repeat, at_ready, sent, repeat_sent = [], [], [], [], []
     for _ in range(ROUNDS):
-        context = browser.new_context(**{**CONTEXT, "service_workers": "allow"})
-        before = counter[0]
-        cold.append(_visit(context, url, profile))
-        at_ready.append(counter[0] - before)
-        _settled(counter)
-        sent.append(counter[0] - before)
-        for page in context.pages:
-            page.close()
-        before = counter[0]
-        repeat.append(_visit(context, url, profile))
-        _settled(counter)
-        repeat_sent.append(counter[0] - before)
-        context.close()
+        with tempfile.TemporaryDirectory() as folder:
+            context = playwright.chromium.launch_persistent_context(
+                folder, executable_path="/usr/bin/chromium", args=LAUNCH_ARGS,
+                **{**CONTEXT, "service_workers": "allow"})
+            for page in context.pages:  # the window a profile opens with
+                page.close()
+            before = counter[0]
+            cold.append(_visit(context, url, profile))
+            at_ready.append(counter[0] - before)
+            _settled(counter)
+            sent.append(counter[0] - before)
+            for page in context.pages:
+                page.close()
+            before = counter[0]
+            repeat.append(_visit(context, url, profile))
+            _settled(counter)
+            repeat_sent.append(counter[0] - before)
+            context.close()
     name = profile[0]
     mib = 1024 * 1024
     return [
         (f"calculator ready, cold, {name}", f"{statistics.median(cold) / 1000:.2f} s",
-         f"median of {ROUNDS} new contexts, from navigation start"),
+         f"median of {ROUNDS} new profiles, from navigation start"),
         (f"calculator ready, repeat visit, {name}",
          f"{statistics.median(repeat) / 1000:.2f} s",
-         f"the same context once the first visit settled; "
+         f"the same profile once the first visit settled; "
          f"{statistics.median(repeat_sent) / mib:.2f} MiB sent"),
         (f"bytes on the wire until ready, cold, {name}",
          f"{statistics.median(at_ready) / mib:.2f} MiB",
@@ -186,11 +196,8 @@ def measure(site_dir: Path) -> list[Row]:
     rows: list[Row] = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                                 args=LAUNCH_ARGS)
             for profile in PROFILES:
-                rows += _profile_rows(browser, url, counter, profile)
-            browser.close()
+                rows += _profile_rows(playwright, url, counter, profile)
     finally:
         server.shutdown()
     return rows
