@@ -27,6 +27,11 @@ export function runtimeSettings(element = document.querySelector("[data-pyodide]
   };
 }
 
+// True if two settings start the same runtime (the same Pyodide, wheel and snapshot).
+export function sameRuntime(one, other) {
+  return ["indexURL", "wheelURL", "snapshotURL"].every((key) => one[key] === other[key]);
+}
+
 // A started worker: its messages and errors wait in `queue` until a listener takes it
 // (listen); `settled` resolves once it has said "ready" or "failed", or failed to run.
 export function startWorker(settings) {
@@ -65,8 +70,7 @@ const earlySettled = early ? early.settled : Promise.resolve();
 export function takeWorker(wanted) {
   const booted = early;
   early = null;
-  const same = booted && ["indexURL", "wheelURL", "snapshotURL"].every(
-    (key) => booted.settings[key] === wanted[key]);
+  const same = booted && sameRuntime(booted.settings, wanted);
   if (booted && !same) booted.worker.terminate();
   return same ? booted : null;
 }

@@ -6,7 +6,9 @@
 // arrive as HTML escaped by Python, messages as text. Bound through Material's
 // document$, so it works after instant navigation too.
 
-import { listen, runtimeSettings, startWorker, takeWorker } from "./calculator-boot.js";
+import {
+  listen, runtimeSettings, sameRuntime, startWorker, takeWorker,
+} from "./calculator-boot.js";
 
 const DEBOUNCE_MS = 30;
 const ANNOUNCE_MS = 1000; // screen readers hear the estimate once typing pauses
@@ -37,8 +39,7 @@ const STATUS = {
 // replaced by the next calculator page.
 class Runtime {
   // booted: a worker from calculator-boot.js, with its settings (the runtime's addresses,
-  // and limits.stallMs and .startMs: how long a download may send nothing, and the whole
-  // start may last, before the start fails).
+  // and startMs: how long the whole start may last before it fails).
   constructor(booted) {
     this.state = "loading";
     this.error = "";
@@ -61,7 +62,7 @@ class Runtime {
 
   // True if this runtime runs the engine `settings` asks for.
   runs(settings) {
-    return ["indexURL", "wheelURL", "snapshotURL"].every((key) => this.settings[key] === settings[key]);
+    return sameRuntime(this.settings, settings);
   }
 
   receive(data) {
@@ -157,30 +158,6 @@ function sameNames(names, wanted) {
   return names.length === wanted.length && names.every((name, i) => name === wanted[i]);
 }
 
-// Material's instant navigation makes every link of a page absolute when it loads the
-// page (so that a link still leads where it did once another page's content is in
-// place). The engine's links to the site's other pages (the Methodology) are relative to
-// this page, so that they work wherever the site is served: give the prerendered panel
-// its links back as the engine wrote them, the same HTML as the worker's replies. Links
-// to other origins (the sources) are absolute in the engine's HTML too.
-function relativeLinks(root) {
-  const page = new URL(location.href);
-  const from = page.pathname.split("/").slice(0, -1); // this page's folder
-  for (const link of root.querySelectorAll("a[href]")) {
-    const url = new URL(link.href);
-    if (url.origin !== page.origin || !/^[a-z][a-z0-9+.-]*:/i.test(link.getAttribute("href"))) {
-      continue; // another origin's, or relative already
-    }
-    const to = url.pathname.split("/");
-    let common = 0;
-    while (common < from.length && common < to.length - 1 && from[common] === to[common]) {
-      common += 1;
-    }
-    const path = "../".repeat(from.length - common) + to.slice(common).join("/");
-    link.setAttribute("href", path + url.search + url.hash);
-  }
-}
-
 // One showing of the calculator page.
 class CalculatorView {
   constructor(form) {
@@ -221,7 +198,6 @@ class CalculatorView {
       const button = event.target.closest("button[data-export]");
       if (button) this.export(button);
     });
-    relativeLinks(this.result);
     this.showLink(this.permalink.getAttribute("href"));
     // "Skip to the estimate" and the summary's link: focus the estimate's heading here.
     // Material's instant navigation would take them for links to the page as it was

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.browser.pages import Guard, new_context
+from tests.browser.pages import CALCULATOR, Guard, follow, new_context, open_page, wait_ready
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
@@ -45,3 +45,27 @@ def shared_context(browser: Browser) -> Iterator[BrowserContext]:
     context = new_context(browser)
     yield context
     context.close()
+
+
+@pytest.fixture(scope="module")
+def live(browser: Browser, site_url: str) -> Iterator[tuple[Page, Guard, BrowserContext]]:
+    """The calculator page, loaded once for a test module (one Pyodide start)."""
+    context = new_context(browser)
+    guard = Guard(site_url)
+    page = open_page(context, guard, site_url + CALCULATOR)
+    wait_ready(page)
+    yield page, guard, context
+    context.close()
+
+
+@pytest.fixture
+def calculator(live: tuple[Page, Guard, BrowserContext], site_url: str) -> Iterator[Page]:
+    """The untouched calculator (the example inputs, no query in the address bar),
+    reopened by instant navigation (home, then the calculator), which keeps the running
+    worker; its guard checked at the end of the test."""
+    page, guard, _ = live
+    follow(page, site_url)
+    follow(page, site_url + CALCULATOR)
+    wait_ready(page)
+    yield page
+    guard.check()

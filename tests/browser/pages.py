@@ -13,6 +13,7 @@ from ml_emissions import web
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CALCULATOR = "calculator/"  # the calculator page's address, relative to the site's
 READY_TIMEOUT_MS = 60_000  # Pyodide's cold start takes 5-10 s on a 2-core machine
 
 
@@ -117,11 +118,19 @@ def axe_violations(page: Page, rules: list[str] | None = None) -> list[str]:
             for v in results["violations"] if v["impact"] in ("serious", "critical")]
 
 
+# Material makes every link of a page it loads absolute (the prerendered panel's too),
+# where the engine's HTML has relative ones: links compare by the address they lead to.
 _SHOWS = """({html, search}) => {
-  const expected = document.createElement("template");
-  expected.innerHTML = html;
+  const resolved = (markup) => {  // parsed inert (a template), its links made absolute
+    const template = document.createElement("template");
+    template.innerHTML = markup;
+    for (const link of template.content.querySelectorAll("a[href]")) {
+      link.setAttribute("href", new URL(link.getAttribute("href"), location.href).href);
+    }
+    return template.innerHTML;
+  };
   const result = document.getElementById("mle-result");
-  const same = result?.innerHTML === expected.innerHTML;
+  const same = !!result && resolved(result.innerHTML) === resolved(html);
   return same && (search === null || location.search === search);
 }"""
 

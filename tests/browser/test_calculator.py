@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from ml_emissions import formatting as fmt
 from ml_emissions import web
 from tests.browser.pages import (
+    CALCULATOR,
     ROOT,
     Guard,
     axe_violations,
@@ -32,7 +32,6 @@ from tests.browser.pages import (
 )
 from tests.conftest import data_rows
 
-CALCULATOR = "calculator/"
 ML_EMISSIONS = str(Path(sys.executable).with_name("ml-emissions"))
 DEFAULT = web.DEFAULT_PARAMS
 AWS_REGION = next(r["key"] for p in web.form_options()["providers"] if p["id"] == "aws"
@@ -69,29 +68,6 @@ def act(page: Page, actions: list[tuple[str, str, str]]) -> None:
             page.select_option(f"#{target}", value)
         else:
             page.click(f'label[for="choose-{target}"]')
-
-
-@pytest.fixture(scope="module")
-def live(browser: Browser, site_url: str) -> Iterator[tuple[Page, Guard, BrowserContext]]:
-    """The calculator page, loaded once (one Pyodide start for the module)."""
-    context = new_context(browser)
-    guard = Guard(site_url)
-    page = open_page(context, guard, site_url + CALCULATOR)
-    wait_ready(page)
-    yield page, guard, context
-    context.close()
-
-
-@pytest.fixture
-def calculator(live: tuple[Page, Guard, BrowserContext], site_url: str) -> Iterator[Page]:
-    """The live calculator with the example inputs: reopened by instant navigation (home,
-    then the calculator), which keeps the running worker."""
-    page, guard, _ = live
-    follow(page, site_url)
-    follow(page, site_url + CALCULATOR)
-    wait_ready(page)
-    yield page
-    guard.check()
 
 
 # -- each kind of input --------------------------------------------------------------------

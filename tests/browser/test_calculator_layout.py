@@ -10,18 +10,16 @@ test reopens the page by Material's instant navigation, which keeps the running 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from ml_emissions import web
 from ml_emissions.result_html import MARKET_SECTION, METHODOLOGY, RANGE_SECTION
-from tests.browser.pages import Guard, expect_result, follow, new_context, open_page, wait_ready
+from tests.browser.pages import CALCULATOR, expect_result
 
-CALCULATOR = "calculator/"
 DEFAULT = web.DEFAULT_PARAMS
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -44,29 +42,6 @@ _IN_VIEW = """(element) => {
   const shown = document.elementFromPoint(x, y);
   return inside && (shown === element || element.contains(shown));
 }"""
-
-
-@pytest.fixture(scope="module")
-def live(browser: Browser, site_url: str) -> Iterator[tuple[Page, Guard, BrowserContext]]:
-    """The calculator page, loaded once (one Pyodide start for the module)."""
-    context = new_context(browser)
-    guard = Guard(site_url)
-    page = open_page(context, guard, site_url + CALCULATOR)
-    wait_ready(page)
-    yield page, guard, context
-    context.close()
-
-
-@pytest.fixture
-def calculator(live: tuple[Page, Guard, BrowserContext], site_url: str) -> Iterator[Page]:
-    """The untouched calculator (the example inputs, no query in the address bar),
-    reopened by instant navigation: home, then the calculator."""
-    page, guard, _ = live
-    follow(page, site_url)
-    follow(page, site_url + CALCULATOR)
-    wait_ready(page)
-    yield page
-    guard.check()
 
 
 def headline(page: Page, reply: dict[str, str]) -> str:
