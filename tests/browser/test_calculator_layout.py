@@ -10,6 +10,7 @@ test reopens the page by Material's instant navigation, which keeps the running 
 
 from __future__ import annotations
 
+import time
 from html import escape
 from pathlib import Path
 
@@ -49,8 +50,20 @@ def headline(page: Page, reply: dict[str, str]) -> str:
     return str(page.evaluate(_TEXT_IN, [reply["html"], ".mle-co2e strong"]))
 
 
-def expect_in_view(locator: Locator) -> None:
-    assert locator.evaluate(_IN_VIEW), f"not in view: {locator.bounding_box()}"
+def expect_in_view(locator: Locator, timeout_ms: float = 5000) -> None:
+    """Wait for ``locator`` to come into view: after a click, Material's instant
+    navigation changes the address, swaps the content and only then scrolls to the
+    fragment, later still on a busy machine."""
+    page = locator.page
+    deadline = _now_ms() + timeout_ms
+    while not locator.evaluate(_IN_VIEW):
+        if _now_ms() > deadline:
+            raise AssertionError(f"not in view: {locator.bounding_box()}")
+        page.wait_for_timeout(50)
+
+
+def _now_ms() -> float:
+    return time.monotonic() * 1000
 
 
 def test_on_a_phone_the_headline_estimate_stays_in_view(calculator: Page) -> None:
