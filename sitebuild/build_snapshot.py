@@ -2,15 +2,15 @@
 ``pyodide`` package of ``node_modules``, run under Node) that has unpacked the engine's
 wheel, imported ``ml_emissions.web`` and answered one request of each kind. Restoring it
 skips Python's start-up and the engine's imports (about 5 s of a cold start on a slow
-machine). Three things make it small on the wire (31 MB of memory -> about 5 MB):
+machine). Three things make it small on the wire (31 MB of memory -> 3.4 MB):
 
 * the memory the allocator holds free is zeroed before the snapshot is taken (what freed
   objects left there is of no use);
 * the static data that ``pyodide.asm.wasm`` carries itself is stored as its XOR with the
   module's data segments (``docs/javascripts/snapshot-delta.mjs``, which the page's
   worker runs to undo it), mostly zeros;
-* it is gzipped (the worker inflates it with ``DecompressionStream``), so that it costs
-  little whatever the host's compression.
+* it is Brotli-compressed (:mod:`sitebuild.brotli_files`; the worker decodes it), so that
+  it costs little whatever the host's compression.
 
 Usage: ``python -m sitebuild.build_snapshot WHEEL PYODIDE_MJS STDLIB_ZIP OUT``.
 """
@@ -18,7 +18,6 @@ Usage: ``python -m sitebuild.build_snapshot WHEEL PYODIDE_MJS STDLIB_ZIP OUT``.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import shutil
 import subprocess
@@ -26,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from ml_emissions import web
+from sitebuild import brotli_files
 
 __all__ = ["SNAPSHOT_SUFFIX", "SnapshotError", "make_snapshot"]
 
@@ -34,7 +34,7 @@ class SnapshotError(RuntimeError):
     """Node or Pyodide could not make the snapshot; the message says why."""
 
 
-SNAPSHOT_SUFFIX = ".pyodide-snapshot.gz"
+SNAPSHOT_SUFFIX = ".pyodide-snapshot" + brotli_files.SUFFIX
 
 SNAPSHOT_DELTA = Path(__file__).resolve().parent.parent / "docs/javascripts/snapshot-delta.mjs"
 
@@ -79,7 +79,7 @@ writeFileSync(snapshotPath, xorStaticData(pyodide.makeMemorySnapshot(), wasm));
 
 
 def make_snapshot(wheel: Path, pyodide_mjs: Path, stdlib: Path, target: Path) -> None:
-    """Write to ``target`` the gzipped memory snapshot of a Pyodide with ``wheel``'s
+    """Write to ``target`` the Brotli-compressed memory snapshot of a Pyodide with ``wheel``'s
     engine imported, run with the standard library zip ``stdlib`` (the one the site
     ships: the memory holds its directory); raise a :class:`SnapshotError` if Node or
     Pyodide fails."""
@@ -95,7 +95,7 @@ def make_snapshot(wheel: Path, pyodide_mjs: Path, stdlib: Path, target: Path) ->
                           capture_output=True, text=True, check=False)
     if done.returncode != 0 or not raw.is_file():
         raise SnapshotError(f"calculator snapshot: Node failed:\n{done.stderr[-2000:]}")
-    target.write_bytes(gzip.compress(raw.read_bytes(), compresslevel=9, mtime=0))
+    target.write_bytes(brotli_files.compress(raw.read_bytes()))
 
 
 def main(argv: list[str] | None = None) -> int:

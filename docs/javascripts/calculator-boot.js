@@ -5,7 +5,8 @@
 // form, so that the runtime's downloads begin while the rest of the page still loads;
 // calculator.js then takes that worker (takeWorker). The element's data attributes give
 // the runtime's addresses, relative to the site's root, and the limits of the start:
-//   data-pyodide, data-wheel, data-snapshot: Pyodide's folder, the wheel, the snapshot;
+//   data-pyodide, data-wheel, data-snapshot, data-wasm: Pyodide's folder, the wheel, the
+//   snapshot, Pyodide's compressed WebAssembly module;
 //   data-runtime-cache: the Cache Storage cache the worker keeps the runtime in;
 //   data-stall-ms: how long a download may send nothing; data-start-ms: the whole start.
 // It only moves addresses: it computes and formats nothing.
@@ -16,11 +17,12 @@ const WORKER_URL = new URL("calculator-worker.js", import.meta.url);
 // The start's settings, from the element that carries them (null if there is none).
 export function runtimeSettings(element = document.querySelector("[data-pyodide]")) {
   if (!element) return null;
-  const { pyodide, wheel, snapshot, runtimeCache, stallMs, startMs } = element.dataset;
+  const { pyodide, wheel, snapshot, wasm, runtimeCache, stallMs, startMs } = element.dataset;
   return {
     indexURL: new URL(pyodide, SITE_ROOT).href,
     wheelURL: new URL(wheel, SITE_ROOT).href,
     snapshotURL: snapshot ? new URL(snapshot, SITE_ROOT).href : null,
+    wasmURL: new URL(wasm, SITE_ROOT).href,
     cacheName: runtimeCache ?? null,
     stallMs: Number(stallMs),
     startMs: Number(startMs),
@@ -29,14 +31,15 @@ export function runtimeSettings(element = document.querySelector("[data-pyodide]
 
 // True if two settings start the same runtime (the same Pyodide, wheel and snapshot).
 export function sameRuntime(one, other) {
-  return ["indexURL", "wheelURL", "snapshotURL"].every((key) => one[key] === other[key]);
+  const keys = ["indexURL", "wheelURL", "snapshotURL", "wasmURL"];
+  return keys.every((key) => one[key] === other[key]);
 }
 
 // A started worker: its messages and errors wait in `queue` until a listener takes it
 // (listen); `settled` resolves once it has said "ready" or "failed", or failed to run.
 export function startWorker(settings) {
-  const { indexURL, wheelURL, snapshotURL, cacheName, stallMs } = settings;
-  const name = JSON.stringify({ indexURL, wheelURL, snapshotURL, cacheName, stallMs });
+  const { indexURL, wheelURL, snapshotURL, wasmURL, cacheName, stallMs } = settings;
+  const name = JSON.stringify({ indexURL, wheelURL, snapshotURL, wasmURL, cacheName, stallMs });
   const worker = new Worker(WORKER_URL, { type: "module", name }); // its settings
   const booted = { worker, settings, queue: [], listener: null };
   booted.settled = new Promise((resolve) => {

@@ -2,7 +2,8 @@
 // in Pyodide, off the page's main thread.
 //
 // Protocol. The page creates the worker (calculator-boot.js) with its settings as the
-// worker's name, a JSON object {indexURL, wheelURL, snapshotURL, cacheName, stallMs}: the
+// worker's name, a JSON object {indexURL, wheelURL, snapshotURL, wasmURL, cacheName,
+// stallMs}: the
 // worker starts at once, without waiting for a message (which a busy page would deliver
 // late). It answers {type: "ready", ms} or {type: "failed", error}, error being one line.
 // Then
@@ -16,19 +17,27 @@
 // User input only ever travels as a string argument of a Python function: it never
 // becomes Python source.
 //
-// With a snapshotURL (the gzipped memory of a Pyodide that has imported the engine,
-// made at build time by sitebuild/hooks/calculator_wheel.py), Pyodide restores that memory
-// instead of starting Python and importing the engine: several seconds less.
+// With a snapshotURL (the memory of a Pyodide that has imported the engine, made at build
+// time by sitebuild/hooks/calculator_wheel.py), Pyodide restores that memory instead of
+// starting Python and importing the engine: several seconds less.
+//
+// The snapshot and Pyodide's WebAssembly module (wasmURL, fetched when Pyodide asks for
+// pyodide.asm.wasm) are Brotli-compressed by the build (sitebuild/brotli_files.py): the
+// worker decodes them as they arrive, with the decoder shipped in Pyodide's folder
+// (brotli-dec-wasm).
 //
 // With a cacheName, every runtime file is taken from that Cache Storage cache if it is
 // there, and put there when it is downloaded (their addresses carry their content's hash:
-// see sitebuild/runtime_files.py); so is the snapshot once inflated (at its address and
-// INFLATED), which spares the next visit the inflating. The site's service worker deletes
-// those no build of the site lists any more.
+// see sitebuild/runtime_files.py); the two compressed files are kept decoded (at their
+// address and a suffix, decodedAddress), which spares the next visit the decoding. The
+// site's service worker deletes those no build of the site lists any more.
 
 import { xorStaticData } from "./snapshot-delta.mjs";
 
 const settings = JSON.parse(self.name);
+
+// The browser's fetch (loadPyodide's is this worker's, watchingFetches).
+const networkFetch = globalThis.fetch.bind(globalThis);
 
 // A failure in one line: a Python traceback's last line ("KeyError: ..."), at most 200
 // characters, so that the page's status line stays a line.
@@ -119,6 +128,72 @@ async function cachedFetch(fetchOf, resource, options) {
   return response;
 }
 
+// Where the cache keeps the decoded bytes of a compressed file at `url`.
+function decodedAddress(url) {
+  return url + (new URL(url).search ? "&" : "?") + "decoded";
+}
+
+// The Brotli decoder's module (brotli-dec-wasm, in Pyodide's folder), loaded once.
+let decoderModule = null;
+
+function brotliDecoder() {
+  decoderModule ??= (async () => {
+    const decoder = await import(new URL("brotli_dec_wasm.js", settings.indexURL).href);
+    const wasm = new URL("brotli_dec_wasm_bg.wasm", settings.indexURL).href;
+    await decoder.default({ module_or_path: cachedFetch(networkFetch, wasm) });
+    return decoder;
+  })();
+  return decoderModule;
+}
+
+// At most this many decoded bytes at a time (a chunk of the decoded stream).
+const DECODED_CHUNK = 1 << 20;
+
+// The stream of bytes a Brotli-compressed `stream` was made from: it fails, naming the
+// file (`name`), if its data is damaged or ends early.
+async function brotliDecoded(stream, name) {
+  const decoder = await brotliDecoder(); // loaded on the first need: not on a repeat visit
+  const state = new decoder.DecompressStream();
+  const { NeedsMoreOutput, ResultSuccess } = decoder.BrotliStreamResultCode;
+  const damaged = (why) => new Error(`${name}: damaged (${why})`);
+  let code = null;
+  return stream.pipeThrough(new TransformStream({
+    transform(chunk, output) {
+      let input = chunk;
+      do {
+        let result;
+        try {
+          result = state.decompress(input, DECODED_CHUNK);
+        } catch (error) {
+          throw damaged(`not Brotli data: ${oneLine(error)}`);
+        }
+        if (result.buf.length) output.enqueue(result.buf);
+        code = result.code;
+        input = input.subarray(result.input_offset);
+      } while (code === NeedsMoreOutput);
+    },
+    flush() {
+      state.free();
+      if (code !== ResultSuccess) throw damaged("it ends early");
+    },
+  }));
+}
+
+// The decoded bytes of the compressed file at `url`, as a response of `type`: from the
+// cache, or else downloaded, decoded as they arrive, and cached decoded.
+async function decodedFetch(fetchOf, url, type) {
+  const key = decodedAddress(url);
+  const hit = await runtimeCache?.match(key).catch(() => undefined);
+  if (hit) return hit;
+  brotliDecoder().catch(() => {}); // while the file downloads (a failure is reported below)
+  const response = await fetchWithin(fetchOf, url);
+  if (!response.ok) return response;
+  const body = await brotliDecoded(response.body, fileName(url));
+  const decoded = new Response(body, { headers: { "Content-Type": type } });
+  if (runtimeCache) runtimeCache.put(key, decoded.clone()).catch(() => {});
+  return decoded;
+}
+
 // A copy of pyodide.asm.wasm's response, once Pyodide has fetched it: the snapshot's static
 // data is stored as its XOR with the module's own (snapshot-delta.mjs), and the copy is
 // read only when the snapshot must be inflated (not when it is cached inflated).
@@ -144,24 +219,22 @@ async function watchingFetches(run) {
   };
   globalThis.addEventListener("unhandledrejection", unhandled);
   globalThis.fetch = async (resource, options) => {
-    const name = fileName(resource);
-    let response;
+    const module = fileName(resource).endsWith(".wasm"); // Pyodide's WebAssembly module
+    const name = fileName(module ? settings.wasmURL : resource);
     try {
-      response = await cachedFetch(fetchOf, resource, options);
+      const response = module
+        ? await decodedFetch(fetchOf, settings.wasmURL, "application/wasm")
+        : await cachedFetch(fetchOf, resource, options);
+      if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+      if (module && !(await isWebAssembly(response.clone()))) {
+        throw new Error(`${name}: not WebAssembly (a damaged or wrong file)`);
+      }
+      if (module) receiveWasm(response.clone());
+      return response;
     } catch (error) {
       failed(error);
       return never;
     }
-    if (!response.ok) {
-      failed(new Error(`${name}: HTTP ${response.status}`));
-      return never;
-    }
-    if (name.endsWith(".wasm") && !(await isWebAssembly(response.clone()))) {
-      failed(new Error(`${name}: not WebAssembly (a damaged or wrong file)`));
-      return never;
-    }
-    if (name.endsWith(".wasm")) receiveWasm(response.clone());
-    return response;
   };
   try {
     return await Promise.race([run(), failure]);
@@ -181,32 +254,44 @@ async function isWebAssembly(response) {
 }
 
 async function fetchBytes(url) {
-  const response = await cachedFetch(fetch, url);
+  const response = await cachedFetch(networkFetch, url);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function fetchGunzipped(url) {
-  const response = await cachedFetch(fetch, url);
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const inflated = response.body.pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(inflated).arrayBuffer());
+// All the bytes of a stream, or its error (a Response reading it would give only "Failed
+// to fetch").
+async function readAll(stream) {
+  const chunks = [];
+  let length = 0;
+  const reader = stream.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    chunks.push(read.value);
+    length += read.value.length;
+  }
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
 }
 
-// The suffix of the inflated snapshot's address in the cache.
-const INFLATED = "&inflated";
-
-// The snapshot's memory: inflated from the cache, or else downloaded, inflated, its
-// static data restored from the module's (snapshot-delta.mjs), and cached so.
+// The snapshot's memory: from the cache, or else downloaded, decoded, its static data
+// restored from the module's (snapshot-delta.mjs), and cached so.
 async function snapshotMemory(url) {
-  const hit = await runtimeCache?.match(url + INFLATED).catch(() => undefined);
+  const hit = await runtimeCache?.match(decodedAddress(url)).catch(() => undefined);
   if (hit) {
     wasmCopy.then((copy) => copy.body?.cancel()).catch(() => {}); // not needed
     return new Uint8Array(await hit.arrayBuffer());
   }
-  const gunzipped = await fetchGunzipped(url);
-  const memory = xorStaticData(gunzipped, await (await wasmCopy).arrayBuffer());
-  runtimeCache?.put(url + INFLATED, new Response(memory)).catch(() => {});
+  brotliDecoder().catch(() => {}); // while the file downloads (a failure is reported below)
+  const response = await fetchWithin(networkFetch, url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const bytes = await readAll(await brotliDecoded(response.body, fileName(url)));
+  const memory = xorStaticData(bytes, await (await wasmCopy).arrayBuffer());
+  runtimeCache?.put(decodedAddress(url), new Response(memory)).catch(() => {});
   return memory;
 }
 
@@ -220,7 +305,7 @@ async function start() {
   const wheel = step("downloading the calculator", () => fetchBytes(wheelURL));
   wheel.catch(() => {}); // reported below, when awaited
   const options = { indexURL };
-  if (snapshotURL && typeof DecompressionStream === "function") {
+  if (snapshotURL) {
     options._loadSnapshot = step("downloading the calculator's snapshot", () =>
       snapshotMemory(snapshotURL),
     );
@@ -258,11 +343,11 @@ async function start() {
   return { methods, ms: Math.round(performance.now() - started), indexURL };
 }
 
-// Pyodide's two modules are imported, not fetched: put them in the cache too, from the
+// Pyodide's two modules and the decoder's are imported, not fetched: put them in the cache too, from the
 // browser's HTTP cache, so that the next visit starts offline.
 async function cacheModules(indexURL) {
-  for (const name of ["pyodide.mjs", "pyodide.asm.mjs"]) {
-    const response = await cachedFetch(fetch, new URL(name, indexURL).href);
+  for (const name of ["pyodide.mjs", "pyodide.asm.mjs", "brotli_dec_wasm.js"]) {
+    const response = await cachedFetch(networkFetch, new URL(name, indexURL).href);
     await response.arrayBuffer();
   }
 }

@@ -65,7 +65,7 @@ self.addEventListener("activate", (event) => {
       if (name.startsWith("mle-pages-") && name !== PAGES_CACHE) await caches.delete(name);
     }
     // a runtime file is kept if this build lists it, and so is what the calculator's
-    // worker derives from it (the inflated snapshot: the address and a suffix)
+    // worker derives from it (a compressed file decoded: the address and a suffix)
     const runtime = await caches.open(BUILD.runtimeCache);
     const listed = BUILD.runtime.map(absolute);
     for (const request of await runtime.keys()) {

@@ -4,8 +4,10 @@ by ``npm ci`` from ``package-lock.json``), so the site makes no request to anoth
 * the Pyodide runtime -> ``pyodide/HASH/``: only what ``loadPyodide({indexURL})`` fetches
   (the calculator needs no Pyodide package, so no package wheel is shipped), with the
   standard library cut down to what Pyodide and the engine import
-  (:mod:`sitebuild.trimmed_stdlib`), in a folder named by the files' content hash
-  (:mod:`sitebuild.runtime_files`);
+  (:mod:`sitebuild.trimmed_stdlib`) and ``pyodide.asm.wasm`` Brotli-compressed
+  (:mod:`sitebuild.brotli_files`), beside the decoder the calculator's worker reads it
+  with (``brotli-dec-wasm``; its licence in ``assets/``), in a folder named by the
+  files' content hash (:mod:`sitebuild.runtime_files`);
 * KaTeX -> ``assets/katex/``: the script, the stylesheet and its WOFF2 fonts (every
   browser the site supports reads WOFF2, so the stylesheet's other formats are never
   requested).
@@ -20,7 +22,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from sitebuild.runtime_files import content_hash
+from sitebuild import brotli_files
+from sitebuild.runtime_files import COMPRESSED_WASM, content_hash
 from sitebuild.trimmed_stdlib import trim
 
 
@@ -46,8 +49,14 @@ SITE_DIR = "pyodide"
 """Where the runtime goes in the site, in a folder named by its content hash (the worker's
 ``indexURL``)."""
 
+DECODER = Vendored("brotli-dec-wasm", SITE_DIR, ("pkg/brotli_dec_wasm.js",
+                                                 "pkg/brotli_dec_wasm_bg.wasm"))
+"""The Brotli decoder's module and WebAssembly, shipped with the runtime's files (the
+worker imports it from ``indexURL``)."""
+
 VENDORED = (
     Vendored("katex/dist", "assets/katex", ("katex.min.js", "katex.min.css", "fonts/*.woff2")),
+    Vendored("brotli-dec-wasm", "assets/brotli-dec-wasm", ("LICENSE-MIT.txt",)),  # DECODER's
 )
 
 
@@ -77,11 +86,17 @@ def runtime_files(source: Path) -> list[Path]:
 STDLIB = "python_stdlib.zip"
 
 
-def runtime_content(source: Path) -> dict[str, bytes]:
+def runtime_content(source: Path, cache_root: Path | None = None) -> dict[str, bytes]:
     """The runtime files the site ships, by name, from ``source`` (``node_modules/pyodide``):
-    the package's own, but the standard library, trimmed."""
+    the package's own, but the standard library, trimmed, and ``pyodide.asm.wasm``,
+    compressed as :data:`COMPRESSED_WASM` (reused from ``cache_root``'s cache, see
+    :func:`brotli_files.compress`); and the decoder of ``node_modules/brotli-dec-wasm``."""
     content = {path.name: path.read_bytes() for path in runtime_files(source)}
     content[STDLIB] = trim(content[STDLIB])
+    wasm = content.pop(COMPRESSED_WASM.removesuffix(brotli_files.SUFFIX))
+    content[COMPRESSED_WASM] = brotli_files.compress(wasm, cache_root)
+    for path in package_files(source.parent, DECODER):
+        content[path.name] = path.read_bytes()
     return content
 
 
@@ -93,8 +108,9 @@ def runtime_folder(content: dict[str, bytes]) -> str:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    node_modules = Path(config.config_file_path).parent / "node_modules"
-    runtime = runtime_content(node_modules / "pyodide")
+    root = Path(config.config_file_path).parent
+    node_modules = root / "node_modules"
+    runtime = runtime_content(node_modules / "pyodide", root)
     folder = runtime_folder(runtime)
     for name, data in runtime.items():
         files.append(File.generated(config, f"{folder}/{name}", content=data))

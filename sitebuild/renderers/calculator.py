@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -161,17 +161,26 @@ BOOT_SCRIPT = "javascripts/calculator-boot.js"
 """The script that starts the calculator's worker, relative to the site's root."""
 
 
-def runtime_attributes(runtime: tuple[str, str, str | None]) -> list[tuple[str, Any]]:
+class RuntimeURLs(NamedTuple):
+    """URLs, relative to the site's root (the page's script resolves them against it), of
+    the calculator's runtime, each with its content's hash (:mod:`sitebuild.runtime_files`)."""
+
+    pyodide: str  # Pyodide's folder
+    wheel: str  # the engine's wheel
+    snapshot: str | None  # the engine's memory snapshot, if the site has one
+    wasm: str  # Pyodide's WebAssembly module, Brotli-compressed
+
+
+def runtime_attributes(runtime: RuntimeURLs) -> list[tuple[str, Any]]:
     """The data attributes the boot script (calculator-boot.js) reads: the runtime's
-    addresses (Pyodide directory, wheel, snapshot), the cache that keeps them, and the
-    page's waiting limits."""
-    pyodide_url, wheel_url, snapshot_url = runtime
-    return [("data-pyodide", pyodide_url), ("data-wheel", wheel_url),
-            ("data-snapshot", snapshot_url), ("data-runtime-cache", RUNTIME_CACHE),
+    addresses, the cache that keeps them, and the page's waiting limits."""
+    return [("data-pyodide", runtime.pyodide), ("data-wheel", runtime.wheel),
+            ("data-snapshot", runtime.snapshot), ("data-wasm", runtime.wasm),
+            ("data-runtime-cache", RUNTIME_CACHE),
             ("data-stall-ms", STALL_MS), ("data-start-ms", START_MS)]
 
 
-def render_boot(runtime: tuple[str, str, str | None], src: str) -> str:
+def render_boot(runtime: RuntimeURLs, src: str) -> str:
     """The boot script's element, its source at ``src`` (relative to the page), for the
     page's ``<head>``: the worker starts as soon as the page's first bytes are in."""
     return _environment().get_template("calculator_boot.html").render(
@@ -259,7 +268,7 @@ class FormData:
                 "fields": [self.field(p) for p, _ in choices]
                 + [self.field(name) for name, (of, _) in COMPANIONS.items() if of == group]}
 
-    def template_data(self, runtime: tuple[str, str, str | None]) -> dict[str, Any]:
+    def template_data(self, runtime: RuntimeURLs) -> dict[str, Any]:
         return {
             "form": [("id", "mle-form"), ("class", "mle-form"), ("novalidate", True),
                      ("autocomplete", "off"), ("aria-label", "Inputs of the estimate"),
@@ -277,9 +286,9 @@ class FormData:
         }
 
 
-def render_form(runtime: tuple[str, str, str | None], options: dict[str, Any] | None = None,
+def render_form(runtime: RuntimeURLs, options: dict[str, Any] | None = None,
                 reply: dict[str, Any] | None = None) -> str:
-    """The form, with the runtime's (Pyodide directory, wheel, snapshot) addresses (the
+    """The form, with the runtime's addresses (the
     page's script reads them there after an instant navigation, which leaves the boot
     script of the page's head out)."""
     data = FormData(options or web.form_options(), reply or first_reply())
@@ -320,16 +329,13 @@ def render_exports(reply: dict[str, Any] | None = None) -> str:
         buttons=buttons, exports=json.dumps(reply["exports"], sort_keys=True))
 
 
-def runtime_urls(context: Context) -> tuple[str, str, str | None]:
-    """URLs, relative to the site's root (the page's script resolves them against it),
-    of the Pyodide runtime directory, of the wheel and of the engine's memory snapshot
-    (None if the site has none), each with its content's hash
-    (:mod:`sitebuild.runtime_files`)."""
+def runtime_urls(context: Context) -> RuntimeURLs:
+    """The runtime's URLs among the site's files."""
     try:
         runtime = find_runtime(context.files or [])
     except RuntimeMissing as error:
         raise MarkerError(f"calculator page: {error}") from None
-    return runtime.pyodide_dir, runtime.wheel, runtime.snapshot
+    return RuntimeURLs(runtime.pyodide_dir, runtime.wheel, runtime.snapshot, runtime.wasm)
 
 
 def form(context: Context) -> str:
@@ -387,7 +393,7 @@ PROJECT_DOWNLOADS = {
 }
 
 
-def render_project_form(runtime: tuple[str, str, str | None]) -> str:
+def render_project_form(runtime: RuntimeURLs) -> str:
     """The Project page's form, first result and export buttons, for the example jobs."""
     example = template()
     reply = json.loads(web.project(json.dumps({"table": example})))

@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from ml_emissions import formatting as fmt
 from ml_emissions import web
+from sitebuild import brotli_files
 from tests.browser.pages import (
     CALCULATOR,
     ROOT,
@@ -515,15 +516,25 @@ def _failing(browser: Browser, site_url: str, pattern: str,
     return context, page, guard
 
 
-@pytest.mark.parametrize(("pattern", "stage", "says"), [
-    ("**/pyodide.asm.wasm", "starting the Python runtime", "not WebAssembly"),
-    ("**/wheels/*.whl*", "installing the calculator", ""),
+GARBAGE = b"<html>not what you asked for</html>" * 50
+
+
+@pytest.mark.parametrize(("pattern", "body", "stage", "says"), [
+    ("**/pyodide.asm.wasm.brotli", GARBAGE, "starting the Python runtime",
+     "pyodide.asm.wasm.brotli: damaged (not Brotli data"),
+    ("**/pyodide.asm.wasm.brotli", brotli_files.compress(GARBAGE),  # whole, but not wasm
+     "starting the Python runtime", "pyodide.asm.wasm.brotli: not WebAssembly"),
+    ("**/pyodide.asm.wasm.brotli", brotli_files.compress(GARBAGE)[:-40],  # cut short
+     "starting the Python runtime", "pyodide.asm.wasm.brotli: damaged (it ends early)"),
+    ("**/snapshots/**", GARBAGE, "downloading the calculator's snapshot",
+     ".pyodide-snapshot.brotli: damaged (not Brotli data"),
+    ("**/wheels/*.whl*", GARBAGE, "installing the calculator", ""),
 ])
 def test_a_damaged_runtime_file_gives_one_line_and_the_example_stays(
-        browser: Browser, site_url: str, pattern: str, stage: str, says: str) -> None:
+        browser: Browser, site_url: str, pattern: str, body: bytes, stage: str,
+        says: str) -> None:
     def garbage(route: Route) -> None:  # HTTP 200, and bytes of no use
-        route.fulfill(status=200, body=b"<html>not what you asked for</html>" * 50,
-                      content_type="application/octet-stream")
+        route.fulfill(status=200, body=body, content_type="application/octet-stream")
 
     context, page, guard = _failing(browser, site_url, pattern, garbage)
     status = page.locator("#mle-status").inner_text()

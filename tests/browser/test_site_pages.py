@@ -102,7 +102,7 @@ def test_instant_navigation_to_and_from_the_calculator(shared_context: BrowserCo
     # one document, one worker, one Python start for the whole visit
     assert page.evaluate("window.sameDocument") is True
     assert sum(u.endswith("/javascripts/calculator-worker.js") for u in guard.requests) == 1
-    assert sum(u.endswith("/pyodide.asm.wasm") for u in guard.requests) == 1
+    assert sum(u.endswith("/pyodide.asm.wasm.brotli") for u in guard.requests) == 1
     page.close()
 
 

@@ -217,6 +217,7 @@ def _site_file(src_uri: str, content: bytes = b"") -> SimpleNamespace:
 
 # The files the site's hooks ship for the calculator page (npm_assets, calculator_wheel).
 RUNTIME_FILES = [_site_file("pyodide/0123456789abcdef/pyodide.mjs"),
+                 _site_file("pyodide/0123456789abcdef/pyodide.asm.wasm.brotli"),
                  _site_file("wheels/ml_emissions-0-py3-none-any.whl", b"wheel")]
 
 

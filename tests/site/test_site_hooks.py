@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 
 import ml_emissions
 from ml_emissions import web
-from sitebuild import trimmed_stdlib
+from sitebuild import brotli_files, trimmed_stdlib
 from sitebuild.hooks import npm_assets as pyodide_runtime
 from sitebuild.runtime_files import RUNTIME_CACHE
 from sitebuild.renderers import calculator
@@ -26,6 +26,11 @@ from sitebuild.renderers.markers import Context, MarkerError, render_markers
 from tests.browser.pages import ROOT
 
 PYODIDE_PACKAGE = ROOT / "node_modules" / "pyodide"
+DECODER_PACKAGE = ROOT / "node_modules" / "brotli-dec-wasm"
+
+# A runtime's addresses, for the renderers alone (no site built)
+RUNTIME = calculator.RuntimeURLs("pyodide/", "wheels/x.whl", None,
+                                 "pyodide/pyodide.asm.wasm.brotli")
 
 
 class _Elements(HTMLParser):
@@ -47,7 +52,7 @@ class _Elements(HTMLParser):
 @pytest.fixture(scope="module")
 def form() -> _Elements:
     reply = web.respond(web.DEFAULT_PARAMS)
-    html = calculator.render_form(("pyodide/", "wheels/x.whl", None), web.form_options(), reply)
+    html = calculator.render_form(RUNTIME, web.form_options(), reply)
     return _Elements(html)
 
 
@@ -105,7 +110,7 @@ def test_every_parameter_has_a_labelled_control_named_like_it(form: _Elements) -
 
 
 def test_labels_are_the_field_labels(form: _Elements) -> None:
-    html = calculator.render_form(("p/", "w", None))
+    html = calculator.render_form(RUNTIME)
     for name, label in web.FIELD_LABELS.items():
         assert re.search(rf'<label for="{name}">{re.escape(label)}</label>', html), name
 
@@ -160,8 +165,8 @@ def test_the_boot_script_in_the_head_starts_the_same_runtime(site_dir: Path) -> 
         (boot,) = _Elements(head).find("script", src="../javascripts/calculator-boot.js")
         assert boot["type"] == "module" and "async" in boot
         (form,) = [f for f in _Elements(body).find("form") if "data-pyodide" in f]
-        for name in ("data-pyodide", "data-wheel", "data-snapshot", "data-runtime-cache",
-                     "data-stall-ms", "data-start-ms"):
+        for name in ("data-pyodide", "data-wheel", "data-snapshot", "data-wasm",
+                     "data-runtime-cache", "data-stall-ms", "data-start-ms"):
             assert boot[name] == form[name], (page, name)
     (home,) = [site_dir / "index.html"]
     assert "calculator-boot.js" not in home.read_text(encoding="utf-8")
@@ -226,15 +231,26 @@ def test_a_missing_runtime_says_to_run_npm_ci(tmp_path: Path) -> None:
         pyodide_runtime.runtime_files(tmp_path / "node_modules" / "pyodide")
 
 
+# The runtime's files in the site, and where each comes from in node_modules
+SHIPPED_FROM = {**{name: PYODIDE_PACKAGE / name for name in pyodide_runtime.RUNTIME_FILES
+                   if name != "pyodide.asm.wasm"},
+                "pyodide.asm.wasm.brotli": PYODIDE_PACKAGE / "pyodide.asm.wasm",
+                "brotli_dec_wasm.js": DECODER_PACKAGE / "pkg" / "brotli_dec_wasm.js",
+                "brotli_dec_wasm_bg.wasm": DECODER_PACKAGE / "pkg" / "brotli_dec_wasm_bg.wasm"}
+
+
 def test_the_site_ships_the_runtime_and_the_wheel_only(site_dir: Path) -> None:
     (folder,) = (site_dir / "pyodide").iterdir()  # one folder, named by its content
     shipped = sorted(p.name for p in folder.iterdir())
-    assert shipped == sorted(pyodide_runtime.RUNTIME_FILES)
+    assert shipped == sorted(SHIPPED_FROM)
     whole = hashlib.sha256()
     for name in shipped:
         content = (folder / name).read_bytes()
-        package = (PYODIDE_PACKAGE / name).read_bytes()
-        if name == "python_stdlib.zip":  # the listed files only, the same bytes each
+        package = SHIPPED_FROM[name].read_bytes()
+        if name.endswith(brotli_files.SUFFIX):  # the package's bytes, a quarter smaller
+            assert brotli_files.decompress(content) == package
+            assert len(content) < 0.8 * len(gzip.compress(package, 6))  # as hosts send it
+        elif name == "python_stdlib.zip":  # the listed files only, the same bytes each
             with zipfile.ZipFile(folder / name) as trimmed, \
                     zipfile.ZipFile(PYODIDE_PACKAGE / name) as full:
                 listed = trimmed_stdlib.kept_files()
@@ -245,6 +261,8 @@ def test_the_site_ships_the_runtime_and_the_wheel_only(site_dir: Path) -> None:
             assert content == package
         whole.update(name.encode() + b"\0" + content)
     assert folder.name == whole.hexdigest()[:16]
+    licence = site_dir / "assets" / "brotli-dec-wasm" / "LICENSE-MIT.txt"  # the decoder's
+    assert licence.read_bytes() == (DECODER_PACKAGE / "LICENSE-MIT.txt").read_bytes()
     (wheel,) = (site_dir / "wheels").iterdir()
     assert wheel.name == f"ml_emissions-{ml_emissions.__version__}-py3-none-any.whl"
     with zipfile.ZipFile(wheel) as archive:
@@ -264,15 +282,20 @@ def test_the_site_ships_the_runtime_and_the_wheel_only(site_dir: Path) -> None:
 
 def test_the_site_ships_a_memory_snapshot_of_the_engine(site_dir: Path) -> None:
     (snapshot,) = (site_dir / "snapshots").iterdir()
-    assert snapshot.name == f"ml_emissions-{ml_emissions.__version__}.pyodide-snapshot.gz"
-    with gzip.open(snapshot) as memory:
-        assert memory.read(4) != b""  # a whole gzip stream, inflated by the worker
+    assert snapshot.name == f"ml_emissions-{ml_emissions.__version__}.pyodide-snapshot.brotli"
+    memory = brotli_files.decompress(snapshot.read_bytes())  # a whole stream
+    # Pyodide's snapshot header: the memory starts at the offset in its second word, and
+    # whole 64 KiB WebAssembly pages follow
+    start = int.from_bytes(memory[4:8], "little")
+    assert 0 < start < 1024 and (len(memory) - start) % 65536 == 0
     page = (site_dir / "calculator" / "index.html").read_text(encoding="utf-8")
     digest = hashlib.sha256(snapshot.read_bytes()).hexdigest()[:16]
     assert f'data-snapshot="snapshots/{snapshot.name}?sha256={digest}"' in page
+    (folder,) = (site_dir / "pyodide").iterdir()
+    assert f'data-wasm="pyodide/{folder.name}/pyodide.asm.wasm.brotli"' in page
 
 
 def test_a_site_without_snapshot_leaves_it_out_of_the_form() -> None:
     reply = web.respond(web.DEFAULT_PARAMS)
-    html = calculator.render_form(("pyodide/", "wheels/x.whl", None), web.form_options(), reply)
+    html = calculator.render_form(RUNTIME, web.form_options(), reply)
     assert "data-snapshot" not in html
