@@ -211,6 +211,14 @@ class CalculatorView {
         heading.scrollIntoView({ block: "start" });
       });
     }
+    // A heading's permanent link (¶): its fragment, on the address of the estimate shown.
+    for (const link of document.querySelectorAll(".md-content a.headerlink")) {
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        location.hash = new URL(link.href).hash;
+      });
+    }
     document.getElementById("mle-copy-link").addEventListener("click", (event) => {
       deliver(event.currentTarget, this.permalink.href, this.linkStatus, this.linkText);
     });

@@ -128,6 +128,24 @@ def test_on_a_desktop_the_navigation_and_a_skip_link_lead_on(calculator: Page) -
     expect_in_view(calculator.locator("#mle-result .mle-co2e strong"))
 
 
+def test_a_headings_permanent_link_keeps_the_estimate_shown(calculator: Page,
+                                                             site_url: str) -> None:
+    calculator.set_viewport_size(DESKTOP)
+    calculator.evaluate("window.sameDocument = true")
+    calculator.fill("#hours", "30")
+    expect_result(calculator, {**DEFAULT, "hours": "30"})
+    calculator.wait_for_url("**/calculator/?*hours=30*")
+    query = calculator.evaluate("location.search")
+    (heading_id,) = calculator.locator("h1").evaluate_all("(h) => h.map((e) => e.id)")
+    calculator.hover("h1")
+    calculator.click("h1 a.headerlink")
+    # the heading's fragment on the address of the estimate shown, in the same document
+    calculator.wait_for_url(f"{site_url}{CALCULATOR}{query}#{heading_id}")
+    assert calculator.evaluate("window.sameDocument") is True
+    expect(calculator.locator("#hours")).to_have_value("30")
+    expect_result(calculator, {**DEFAULT, "hours": "30"})
+
+
 @pytest.mark.parametrize(("selector", "section"), [(".mle-co2e a", RANGE_SECTION),
                                                    (".mle-market a", MARKET_SECTION)])
 def test_the_range_and_the_providers_figure_link_to_the_methodology(
