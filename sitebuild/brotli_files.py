@@ -18,10 +18,11 @@ of its input.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import brotli
+
+from sitebuild.build_cache import cached
 
 SUFFIX = ".brotli"
 """Ends the name of a compressed file: ``pyodide.asm.wasm.brotli``."""
@@ -42,15 +43,7 @@ def compress(data: bytes, root: Path | None = None) -> bytes:
     if root is None:
         return bytes(brotli.compress(data, quality=QUALITY, lgwin=WINDOW_BITS))
     key = hashlib.sha256(data + f"\0{QUALITY}\0{WINDOW_BITS}".encode()).hexdigest()
-    cached = root / CACHE / (key + SUFFIX)
-    if cached.is_file():
-        return cached.read_bytes()
-    compressed = compress(data)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.part")
-    partial.write_bytes(compressed)
-    partial.replace(cached)  # whole or not at all, if two builds race
-    return compressed
+    return cached(root / CACHE / (key + SUFFIX), lambda: compress(data))
 
 
 def decompress(data: bytes) -> bytes:

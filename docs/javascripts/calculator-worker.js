@@ -3,18 +3,16 @@
 //
 // Protocol. The page creates the worker (calculator-boot.js) with its settings as the
 // worker's name, a JSON object {indexURL, wheelURL, snapshotURL, wasmURL, cacheName,
-// stallMs}: the
-// worker starts at once, without waiting for a message (which a busy page would deliver
-// late). It answers {type: "ready", ms} or {type: "failed", error}, error being one line.
-// Then
-// requests {id, method, argument}, where method is "calculate" (argument: the form's
-// values as a JSON string), "calculate_query" (argument: a permalink's query string) or
-// "exports_query" (argument: the query of a reply: its reports, asked for only when the
-// visitor copies or downloads one), or, from the Project page, "project" and
-// "project_exports" (argument: the page's jobs and a file's text as a JSON string), get
-// {id, result} (the reply object of ml_emissions.web) or {id, error}; before it, a
-// "project" request may send {id, progress} (how far the reading is, in words).
-// User input only ever travels as a string argument of a Python function: it never
+// stallMs}: the worker starts at once, without waiting for a message (which a busy page
+// would deliver late). It answers {type: "ready", ms} or {type: "failed", error}, error
+// being one line. Then requests {id, method, argument}, where method is "calculate"
+// (argument: the form's values as a JSON string), "calculate_query" (argument: a
+// permalink's query string) or "exports_query" (argument: the query of a reply: its
+// reports, asked for only when the visitor copies or downloads one), or, from the Project
+// page, "project" and "project_exports" (argument: the page's jobs and a file's text as a
+// JSON string), get {id, result} (the reply object of ml_emissions.web) or {id, error};
+// before it, a "project" request may send {id, progress} (how far the reading is, in
+// words). User input only ever travels as a string argument of a Python function: it never
 // becomes Python source.
 //
 // With a snapshotURL (the memory of a Pyodide that has imported the engine, made at build
@@ -179,16 +177,22 @@ async function brotliDecoded(stream, name) {
   }));
 }
 
+// The compressed file at `url` downloaded (within stallMs), as the stream of its decoded
+// bytes; the decoder loads while the file downloads.
+async function downloadDecoded(fetchOf, url) {
+  brotliDecoder().catch(() => {}); // a failure is reported by brotliDecoded
+  const response = await fetchWithin(fetchOf, url);
+  if (!response.ok) throw new Error(`${fileName(url)}: HTTP ${response.status}`);
+  return brotliDecoded(response.body, fileName(url));
+}
+
 // The decoded bytes of the compressed file at `url`, as a response of `type`: from the
 // cache, or else downloaded, decoded as they arrive, and cached decoded.
 async function decodedFetch(fetchOf, url, type) {
   const key = decodedAddress(url);
   const hit = await runtimeCache?.match(key).catch(() => undefined);
   if (hit) return hit;
-  brotliDecoder().catch(() => {}); // while the file downloads (a failure is reported below)
-  const response = await fetchWithin(fetchOf, url);
-  if (!response.ok) return response;
-  const body = await brotliDecoded(response.body, fileName(url));
+  const body = await downloadDecoded(fetchOf, url);
   const decoded = new Response(body, { headers: { "Content-Type": type } });
   if (runtimeCache) runtimeCache.put(key, decoded.clone()).catch(() => {});
   return decoded;
@@ -286,10 +290,7 @@ async function snapshotMemory(url) {
     wasmCopy.then((copy) => copy.body?.cancel()).catch(() => {}); // not needed
     return new Uint8Array(await hit.arrayBuffer());
   }
-  brotliDecoder().catch(() => {}); // while the file downloads (a failure is reported below)
-  const response = await fetchWithin(networkFetch, url);
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const bytes = await readAll(await brotliDecoded(response.body, fileName(url)));
+  const bytes = await readAll(await downloadDecoded(networkFetch, url));
   const memory = xorStaticData(bytes, await (await wasmCopy).arrayBuffer());
   runtimeCache?.put(decodedAddress(url), new Response(memory)).catch(() => {});
   return memory;
@@ -343,8 +344,8 @@ async function start() {
   return { methods, ms: Math.round(performance.now() - started), indexURL };
 }
 
-// Pyodide's two modules and the decoder's are imported, not fetched: put them in the cache too, from the
-// browser's HTTP cache, so that the next visit starts offline.
+// Pyodide's two modules and the decoder's are imported, not fetched: put them in the cache
+// too, from the browser's HTTP cache, so that the next visit starts offline.
 async function cacheModules(indexURL) {
   for (const name of ["pyodide.mjs", "pyodide.asm.mjs", "brotli_dec_wasm.js"]) {
     const response = await cachedFetch(networkFetch, new URL(name, indexURL).href);

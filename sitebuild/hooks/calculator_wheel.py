@@ -15,7 +15,6 @@ same inputs (the wheel, the runtime, the builder's code) is reused from
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from mkdocs.structure.files import File, Files
 
 from ml_emissions import web
 from sitebuild import build_snapshot
+from sitebuild.build_cache import cached
 from sitebuild.build_snapshot import SNAPSHOT_SUFFIX, SnapshotError, make_snapshot
 from sitebuild.build_wheel import build_wheel
 
@@ -57,22 +57,19 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     (stdlib,) = [f for f in runtime if f.src_uri.endswith("/python_stdlib.zip")]
     with tempfile.TemporaryDirectory() as tmp:
         wheel = build_wheel(Path(tmp))
-        snapshot = Path(tmp) / (wheel.name.partition("-py3")[0] + SNAPSHOT_SUFFIX)
-        cached = root / CACHE / (_inputs_hash(wheel.read_bytes(), runtime) + SNAPSHOT_SUFFIX)
-        if cached.is_file():
-            snapshot.write_bytes(cached.read_bytes())
-        else:
+        made = Path(tmp) / (wheel.name.partition("-py3")[0] + SNAPSHOT_SUFFIX)
+
+        def make() -> bytes:
             (Path(tmp) / "python_stdlib.zip").write_bytes(stdlib.content_bytes)
             try:
-                make_snapshot(wheel, pyodide_mjs, Path(tmp) / "python_stdlib.zip", snapshot)
+                make_snapshot(wheel, pyodide_mjs, Path(tmp) / "python_stdlib.zip", made)
             except SnapshotError as error:
                 raise PluginError(str(error)) from error
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_suffix(f".{os.getpid()}.part")
-            partial.write_bytes(snapshot.read_bytes())
-            partial.replace(cached)  # whole or not at all, if two builds race
+            return made.read_bytes()
+
+        key = _inputs_hash(wheel.read_bytes(), runtime)
+        snapshot = cached(root / CACHE / (key + SNAPSHOT_SUFFIX), make)
         files.append(File.generated(config, f"{SITE_DIR}/{wheel.name}",
                                     content=wheel.read_bytes()))
-        files.append(File.generated(config, f"{SNAPSHOT_DIR}/{snapshot.name}",
-                                    content=snapshot.read_bytes()))
+        files.append(File.generated(config, f"{SNAPSHOT_DIR}/{made.name}", content=snapshot))
     return files
